@@ -1,0 +1,44 @@
+#include "dns/dns_types.h"
+
+namespace mv {
+
+std::string_view DnsTypeName(DnsType type) {
+  switch (type) {
+    case DnsType::kA: return "A";
+    case DnsType::kCname: return "CNAME";
+    case DnsType::kSoa: return "SOA";
+    case DnsType::kPtr: return "PTR";
+    case DnsType::kMx: return "MX";
+    case DnsType::kTxt: return "TXT";
+    case DnsType::kAaaa: return "AAAA";
+  }
+  return "UNKNOWN";
+}
+
+std::string_view DnsStatusName(DnsStatus status) {
+  switch (status) {
+    case DnsStatus::kOk: return "ok";
+    case DnsStatus::kNxDomain: return "nxdomain";
+    case DnsStatus::kNoData: return "nodata";
+    case DnsStatus::kTempError: return "temperror";
+    case DnsStatus::kPermError: return "permerror";
+  }
+  return "unknown";
+}
+
+std::string DnsRecord::JoinedTxt() const {
+  std::string out;
+  for (const std::string& s : txt) out += s;
+  return out;
+}
+
+std::string NormalizeDnsName(std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  std::string out(name);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+}  // namespace mv

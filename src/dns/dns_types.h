@@ -1,0 +1,66 @@
+// DNS value types shared by every DNS source and every protocol module: a question, a record, and an
+// answer with one of the outcomes SPF, DKIM and DMARC must tell apart (RFC 7208 5, RFC 6376 6.1.2).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mv {
+
+enum class DnsType : uint16_t {
+  kA = 1,
+  kCname = 5,
+  kSoa = 6,
+  kPtr = 12,
+  kMx = 15,
+  kTxt = 16,
+  kAaaa = 28,
+};
+
+std::string_view DnsTypeName(DnsType type);  // "A", "TXT", ...
+
+enum class DnsStatus {
+  kOk,         // records present
+  kNxDomain,   // the name does not exist
+  kNoData,     // the name exists but has no records of this type
+  kTempError,  // timeout, SERVFAIL, network error: may succeed later
+  kPermError,  // a malformed answer or a name that cannot be queried
+};
+
+std::string_view DnsStatusName(DnsStatus status);  // "ok", "nxdomain", "nodata", "temperror", ...
+
+struct DnsRecord {
+  DnsType type = DnsType::kTxt;
+  uint32_t ttl = 0;
+  // TXT: the character strings, in order (callers join them as their RFC says).
+  std::vector<std::string> txt;
+  // A/AAAA: the address in text form; MX: the exchange; PTR/CNAME: the target (no trailing dot).
+  std::string target;
+  uint16_t preference = 0;  // MX only
+
+  std::string JoinedTxt() const;  // the TXT strings concatenated with nothing between them
+};
+
+struct DnsAnswer {
+  DnsStatus status = DnsStatus::kTempError;
+  std::vector<DnsRecord> records;  // only for kOk
+  uint32_t ttl = 0;                // positive: min record TTL; negative: RFC 2308 SOA minimum
+  std::string source;              // where it came from: "dns", "zone", "keys"
+  std::string error;               // human-readable detail for temperror/permerror
+  std::vector<std::string> cname_chain;  // names followed to reach the answer, in order
+
+  bool ok() const { return status == DnsStatus::kOk; }
+};
+
+struct DnsQuestion {
+  std::string name;  // lower-case, no trailing dot
+  DnsType type = DnsType::kTxt;
+  bool operator==(const DnsQuestion&) const = default;
+};
+
+// Lower-cases and drops one trailing dot, the form every cache key and zone lookup uses.
+std::string NormalizeDnsName(std::string_view name);
+
+}  // namespace mv

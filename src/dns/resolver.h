@@ -1,0 +1,25 @@
+// DnsResolver: the one interface through which every protocol module asks DNS questions. There are
+// several sources behind it (live c-ares, zone-file snapshot, recorder, historical keys) so that any
+// run can be replayed offline with identical answers. Implementations are thread-safe.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "dns/dns_types.h"
+
+namespace mv {
+
+class DnsResolver {
+ public:
+  virtual ~DnsResolver() = default;
+
+  // Answers one question, blocking until the answer (or a timeout) arrives. CNAMEs are followed.
+  virtual DnsAnswer Lookup(std::string_view name, DnsType type) = 0;
+
+  // Starts resolving a batch of questions concurrently so that later Lookup calls for them are cache
+  // hits. Sources that answer from memory need not do anything. Returns when the batch is resolved.
+  virtual void Prefetch(std::span<const DnsQuestion> questions) { (void)questions; }
+};
+
+}  // namespace mv

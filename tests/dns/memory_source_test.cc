@@ -1,0 +1,40 @@
+#include "dns/memory_source.h"
+
+#include <gtest/gtest.h>
+
+namespace mv {
+namespace {
+
+TEST(MemoryDnsSource, TellsNxdomainFromNodata) {
+  MemoryDnsSource dns;
+  dns.AddTxt("Example.COM.", {"v=spf1 ", "-all"}, 60);
+  DnsAnswer txt = dns.Lookup("example.com", DnsType::kTxt);
+  ASSERT_TRUE(txt.ok());
+  EXPECT_EQ(txt.records.at(0).JoinedTxt(), "v=spf1 -all");
+  EXPECT_EQ(txt.ttl, 60u);
+  EXPECT_EQ(txt.source, "zone");
+  EXPECT_EQ(dns.Lookup("example.com", DnsType::kA).status, DnsStatus::kNoData);
+  EXPECT_EQ(dns.Lookup("nope.example.com", DnsType::kA).status, DnsStatus::kNxDomain);
+}
+
+TEST(MemoryDnsSource, FollowsCnamesAndStopsLoops) {
+  MemoryDnsSource dns;
+  dns.AddCname("s1._domainkey.a.example", "s1.provider.example");
+  dns.AddTxt("s1.provider.example", {"v=DKIM1; p=abc"});
+  DnsAnswer a = dns.Lookup("s1._domainkey.a.example", DnsType::kTxt);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a.cname_chain, std::vector<std::string>{"s1._domainkey.a.example"});
+  dns.AddCname("loop1.example", "loop2.example");
+  dns.AddCname("loop2.example", "loop1.example");
+  EXPECT_EQ(dns.Lookup("loop1.example", DnsType::kTxt).status, DnsStatus::kPermError);
+}
+
+TEST(MemoryDnsSource, ConfiguredFailures) {
+  MemoryDnsSource dns;
+  dns.AddTxt("t.example", {"x"});
+  dns.SetFailure("t.example", DnsStatus::kTempError);
+  EXPECT_EQ(dns.Lookup("t.example", DnsType::kTxt).status, DnsStatus::kTempError);
+}
+
+}  // namespace
+}  // namespace mv
