@@ -1,0 +1,53 @@
+#include "dmarc/org_domain.h"
+
+#include <libpsl.h>
+
+#include "dns/dns_types.h"
+
+namespace mv {
+namespace {
+
+constexpr const char* kDebianList = "/usr/share/publicsuffix/public_suffix_list.dat";
+
+struct LoadedList {
+  const psl_ctx_t* ctx = nullptr;
+  std::string source;
+};
+
+// The list file is read once; the context is immutable afterwards, which is what makes the lookups
+// below safe from any thread. It is never freed: it lives as long as the process.
+const LoadedList& List() {
+  static const LoadedList list = [] {
+    LoadedList l;
+    l.ctx = psl_load_file(kDebianList);
+    if (l.ctx != nullptr) {
+      l.source = kDebianList;
+      return l;
+    }
+    l.ctx = psl_latest(nullptr);
+    if (l.ctx != nullptr) {
+      l.source = "libpsl latest";
+      return l;
+    }
+    l.ctx = psl_builtin();
+    l.source = "libpsl built-in";
+    return l;
+  }();
+  return list;
+}
+
+}  // namespace
+
+std::string OrganizationalDomain(std::string_view domain) {
+  std::string name = NormalizeDnsName(domain);
+  const LoadedList& list = List();
+  if (list.ctx == nullptr || name.empty()) return name;
+  const char* registrable = psl_registrable_domain(list.ctx, name.c_str());
+  return registrable != nullptr ? std::string(registrable) : name;
+}
+
+std::string PublicSuffixListSource() {
+  return List().source;
+}
+
+}  // namespace mv

@@ -1,0 +1,74 @@
+#include "dmarc/dmarc_evaluator.h"
+
+#include <gtest/gtest.h>
+
+#include "dmarc/dmarc_json.h"
+#include "dmarc/org_domain.h"
+#include "dns/memory_source.h"
+
+namespace mv {
+namespace {
+
+TEST(OrganizationalDomain, FromPublicSuffixList) {
+  EXPECT_EQ(OrganizationalDomain("a.b.Example.COM."), "example.com");
+  EXPECT_EQ(OrganizationalDomain("www.example.co.uk"), "example.co.uk");
+  EXPECT_EQ(OrganizationalDomain("example.com"), "example.com");
+  EXPECT_EQ(OrganizationalDomain("co.uk"), "co.uk");  // a public suffix is its own
+  EXPECT_EQ(OrganizationalDomain("x.alice.github.io"), "alice.github.io");
+  EXPECT_FALSE(PublicSuffixListSource().empty());
+}
+
+TEST(CollectDmarcQuestions, DomainAndOrgDomain) {
+  auto q = CollectDmarcQuestions("Mail.Example.com");
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q[0], (DnsQuestion{"_dmarc.mail.example.com", DnsType::kTxt}));
+  EXPECT_EQ(q[1], (DnsQuestion{"_dmarc.example.com", DnsType::kTxt}));
+  EXPECT_EQ(CollectDmarcQuestions("example.com").size(), 1u);
+  EXPECT_TRUE(CollectDmarcQuestions("").empty());
+}
+
+TEST(ExtractFromDomain, OneMailboxOnly) {
+  Result<std::string> d = ExtractFromDomain({"Joe <joe@Mail.Example.com>"});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(*d, "mail.example.com");
+  EXPECT_FALSE(ExtractFromDomain({}).ok());
+  EXPECT_FALSE(ExtractFromDomain({"a@x.example, b@x.example"}).ok());
+}
+
+TEST(DmarcJson, FailWithPolicy) {
+  MemoryDnsSource dns;
+  dns.AddTxt("_dmarc.example.com", {"v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.com"});
+  DmarcInput in;
+  std::string from = "joe@mail.example.com";
+  in.from_values.push_back(from);
+  in.dkim.push_back({"example.net", true});
+  in.spf = {"example.com", "softfail"};
+  DmarcResult r = DmarcEvaluator(&dns).Evaluate(in);
+  std::string json;
+  JsonWriter w(&json);
+  WriteDmarcJson(r, &w);
+  EXPECT_EQ(json,
+            "{\"result\":\"fail\",\"domain\":\"mail.example.com\",\"org_domain\":\"example.com\","
+            "\"policy_domain\":\"example.com\",\"policy\":\"reject\",\"subdomain_policy\":"
+            "\"quarantine\",\"applied\":{\"tag\":\"sp\",\"policy\":\"quarantine\"},"
+            "\"disposition\":\"quarantine\",\"pct\":100,\"sampled\":true,\"adkim\":\"r\","
+            "\"aspf\":\"r\",\"dkim_aligned\":false,\"spf_aligned\":false,\"rua\":"
+            "[\"mailto:d@example.com\"],\"ruf\":[],\"fo\":\"0\",\"rf\":\"afrf\",\"ri\":86400,"
+            "\"record\":\"v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.com\","
+            "\"reason\":\"no aligned pass (relaxed DKIM: d=example.net pass; relaxed SPF: "
+            "softfail for example.com)\"}");
+}
+
+TEST(DmarcJson, PermErrorHasReasonOnly) {
+  MemoryDnsSource dns;
+  DmarcResult r = DmarcEvaluator(&dns).Evaluate(DmarcInput{});
+  std::string json;
+  JsonWriter w(&json);
+  WriteDmarcJson(r, &w);
+  EXPECT_EQ(json,
+            "{\"result\":\"permerror\",\"disposition\":\"none\",\"reason\":\"no From header "
+            "field\"}");
+}
+
+}  // namespace
+}  // namespace mv
