@@ -1,0 +1,165 @@
+#include "dkim/dkim_key.h"
+
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "dkim/tag_list.h"
+
+namespace mv {
+namespace {
+
+DkimKeyParse Fail(DkimReason reason, std::string detail) {
+  DkimKeyParse out;
+  out.reason = reason;
+  out.detail = std::move(detail);
+  return out;
+}
+
+// Calls `fn` on each FWS-trimmed entry of a colon-separated list.
+template <class Fn>
+void ForEachListEntry(std::string_view list, Fn fn) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t colon = list.find(':', start);
+    if (colon == std::string_view::npos) colon = list.size();
+    std::string_view e = list.substr(start, colon - start);
+    while (!e.empty() && IsFwsByte(e.front())) e.remove_prefix(1);
+    while (!e.empty() && IsFwsByte(e.back())) e.remove_suffix(1);
+    fn(e);
+    start = colon + 1;
+  }
+}
+
+EVP_PKEY* DecodeRsaKey(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+  if (key != nullptr && p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    EVP_PKEY_free(key);  // trailing garbage after the structure
+    return nullptr;
+  }
+  if (key == nullptr) {
+    p = reinterpret_cast<const unsigned char*>(der.data());
+    key = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size()));
+    if (key != nullptr && p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+      EVP_PKEY_free(key);
+      return nullptr;
+    }
+  }
+  if (key != nullptr && EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+    EVP_PKEY_free(key);
+    return nullptr;
+  }
+  return key;
+}
+
+}  // namespace
+
+DkimKeyParse ParseDkimKeyRecord(std::string_view record) {
+  Result<TagList> tags = TagList::Parse(record);
+  if (!tags.ok()) return Fail(DkimReason::kKeySyntax, tags.error());
+  const TagList& t = *tags;
+  if (const Tag* v = t.Find("v")) {
+    if (&t.tags().front() != v) return Fail(DkimReason::kKeySyntax, "v= is not the first tag");
+    if (v->value != "DKIM1") return Fail(DkimReason::kKeySyntax, "v= is not DKIM1");
+  }
+  auto key = std::make_shared<DkimKey>();
+  if (const Tag* k = t.Find("k")) {
+    if (k->value == "rsa") {
+      key->type = DkimKeyType::kRsa;
+    } else if (k->value == "ed25519") {
+      key->type = DkimKeyType::kEd25519;
+    } else {
+      return Fail(DkimReason::kKeySyntax, "unknown key type k=" + std::string(k->value));
+    }
+  }
+  if (const Tag* h = t.Find("h")) {
+    key->allows_sha1 = key->allows_sha256 = false;
+    ForEachListEntry(h->value, [&](std::string_view e) {
+      if (e == "sha1") key->allows_sha1 = true;
+      if (e == "sha256") key->allows_sha256 = true;
+    });
+  }
+  if (const Tag* s = t.Find("s")) {
+    key->email_service = false;
+    ForEachListEntry(s->value, [&](std::string_view e) {
+      if (e == "*" || e == "email") key->email_service = true;
+    });
+  }
+  if (const Tag* flags = t.Find("t")) {
+    ForEachListEntry(flags->value, [&](std::string_view e) {
+      if (e == "y") key->testing = true;
+      if (e == "s") key->strict_identity = true;
+    });
+  }
+  const Tag* p = t.Find("p");
+  if (p == nullptr) return Fail(DkimReason::kKeySyntax, "no p= tag");
+  const std::string p_text = RemoveFws(p->value);
+  if (p_text.empty()) return Fail(DkimReason::kKeyRevoked, "empty p=: key revoked");
+  Result<std::string> der = DecodeBase64(p_text);
+  if (!der.ok()) return Fail(DkimReason::kKeySyntax, "p=: " + der.error());
+  EVP_PKEY* pkey = nullptr;
+  if (key->type == DkimKeyType::kRsa) {
+    pkey = DecodeRsaKey(*der);
+    if (pkey == nullptr) return Fail(DkimReason::kKeySyntax, "p= is not an RSA public key");
+  } else {
+    if (der->size() != 32) {
+      return Fail(DkimReason::kKeySyntax,
+                  "ed25519 p= must be 32 raw bytes, got " + std::to_string(der->size()));
+    }
+    pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                       reinterpret_cast<const unsigned char*>(der->data()), 32);
+    if (pkey == nullptr) return Fail(DkimReason::kKeySyntax, "p= is not an ed25519 public key");
+  }
+  key->pkey.reset(pkey);
+  key->bits = key->type == DkimKeyType::kEd25519 ? 256 : EVP_PKEY_get_bits(pkey);
+  DkimKeyParse out;
+  out.reason = DkimReason::kOk;
+  out.key = std::move(key);
+  return out;
+}
+
+bool VerifyDigestSignature(const DkimKey& key, DkimHash hash, std::string_view digest,
+                           std::string_view signature) {
+  const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
+  const auto* md = reinterpret_cast<const unsigned char*>(digest.data());
+  if (key.type == DkimKeyType::kEd25519) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    bool ok = ctx != nullptr &&
+              EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key.pkey.get()) == 1 &&
+              EVP_DigestVerify(ctx, sig, signature.size(), md, digest.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+  }
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key.pkey.get(), nullptr);
+  bool ok = ctx != nullptr && EVP_PKEY_verify_init(ctx) == 1 &&
+            EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+            EVP_PKEY_CTX_set_signature_md(ctx, DkimHashMd(hash)) == 1 &&
+            EVP_PKEY_verify(ctx, sig, signature.size(), md, digest.size()) == 1;
+  EVP_PKEY_CTX_free(ctx);
+  return ok;
+}
+
+DkimKeyParse DkimKeyCache::Get(std::string_view record) {
+  std::string text(record);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(text);
+    if (it != entries_.end()) return it->second;
+  }
+  // Parse outside the lock: two threads may both parse a new key, which is harmless.
+  DkimKeyParse parsed = ParseDkimKeyRecord(record);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (entries_.size() >= capacity_ && !order_.empty()) {
+    entries_.erase(order_.front());
+    order_.pop_front();
+  }
+  if (entries_.emplace(text, parsed).second) order_.push_back(std::move(text));
+  return parsed;
+}
+
+size_t DkimKeyCache::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_.size();
+}
+
+}  // namespace mv

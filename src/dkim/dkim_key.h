@@ -1,0 +1,74 @@
+// DkimKey: a public key record published at selector._domainkey.domain (RFC 6376 3.6.1, RFC 8463),
+// parsed into an EVP_PKEY plus the record's restrictions, and DkimKeyCache, a bounded thread-safe
+// cache of parsed records keyed by the record text so each key is decoded once per process.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "dkim/digest.h"
+#include "dkim/dkim_status.h"
+
+namespace mv {
+
+enum class DkimKeyType { kRsa, kEd25519 };
+
+struct EvpPkeyDeleter {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+
+struct DkimKey {
+  DkimKeyType type = DkimKeyType::kRsa;
+  std::unique_ptr<EVP_PKEY, EvpPkeyDeleter> pkey;
+  int bits = 0;                  // RSA modulus size; 256 for Ed25519
+  bool testing = false;          // t=y
+  bool strict_identity = false;  // t=s: i= must be exactly d=, not a subdomain
+  bool allows_sha1 = true;       // h= (absent: every hash)
+  bool allows_sha256 = true;
+  bool email_service = true;  // s= (absent, "*" or a list containing "email")
+
+  bool Allows(DkimHash hash) const { return hash == DkimHash::kSha1 ? allows_sha1 : allows_sha256; }
+};
+
+// The outcome of parsing one key record: reason kOk with a key, kKeyRevoked (empty p=), or
+// kKeySyntax with a detail.
+struct DkimKeyParse {
+  DkimReason reason = DkimReason::kKeySyntax;
+  std::string detail;
+  std::shared_ptr<const DkimKey> key;
+};
+
+// Parses the TXT record text (strings already concatenated). Rules: v= if present must be the first
+// tag and exactly "DKIM1"; k= is rsa (default) or ed25519; p= is base64 of a SubjectPublicKeyInfo
+// (or PKCS#1 RSAPublicKey) for rsa and of the raw 32 bytes for ed25519 (RFC 8463 4); h=, s= and t=
+// are colon-separated lists where unknown entries are ignored.
+DkimKeyParse ParseDkimKeyRecord(std::string_view record);
+
+// Verifies `signature` over `digest` (the already computed header hash). RSA: PKCS#1 v1.5 with the
+// digest algorithm `hash`. Ed25519: PureEdDSA over the digest bytes, as RFC 8463 3 specifies.
+bool VerifyDigestSignature(const DkimKey& key, DkimHash hash, std::string_view digest,
+                           std::string_view signature);
+
+class DkimKeyCache {
+ public:
+  explicit DkimKeyCache(size_t capacity = 4096) : capacity_(capacity) {}
+  // Returns the parse of `record`, parsing it on a miss. Thread-safe; the oldest entry is evicted
+  // when the cache is full.
+  DkimKeyParse Get(std::string_view record);
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  size_t capacity_;
+  std::unordered_map<std::string, DkimKeyParse> entries_;
+  std::deque<std::string> order_;  // insertion order, for eviction
+};
+
+}  // namespace mv

@@ -1,0 +1,296 @@
+#include "dkim/dkim_verifier.h"
+
+#include <ctime>
+
+#include "dkim/body_hasher.h"
+#include "dkim/dkim_signature.h"
+#include "dkim/header_hash.h"
+
+namespace mv {
+namespace {
+
+constexpr std::string_view kSignatureField = "DKIM-Signature";
+// Bodies are fed to the hashers in slices of this size, so both canonicalizations read a slice
+// while it is still in cache: one pass over the body's memory.
+constexpr size_t kBodySlice = 64 * 1024;
+
+// A signature on its way through the checks.
+struct Pending {
+  DkimSignatureParse parse;
+  DkimResult* result = nullptr;
+  std::shared_ptr<const DkimKey> key;
+  int hasher = -1;  // index into the body hashers (0 simple, 1 relaxed)
+  size_t target = 0;
+};
+
+void Conclude(DkimResult* r, DkimResultCode code, DkimReason reason, std::string detail = {}) {
+  r->result = code;
+  r->reason = reason;
+  r->detail = std::move(detail);
+}
+
+void FillReported(const DkimSignature& sig, DkimResult* r) {
+  r->d = std::string(sig.d);
+  r->s = std::string(sig.s);
+  r->a = std::string(sig.a);
+  r->c = std::string(sig.c);
+  r->i = std::string(sig.i);
+  r->l = sig.length;
+  r->t = sig.timestamp;
+  r->x = sig.expiry;
+  r->h.assign(sig.signed_names.begin(), sig.signed_names.end());
+}
+
+// Fetches and checks the key for a syntactically valid signature. Returns false (with the result
+// concluded) when the signature cannot be checked.
+bool ObtainKey(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
+  const DkimSignature& sig = p->parse.sig;
+  DkimResult* r = p->result;
+  const std::string name = std::string(sig.s) + "._domainkey." + sig.domain;
+  DnsAnswer answer = resolver->Lookup(name, DnsType::kTxt);
+  r->key_source = answer.source;
+  switch (answer.status) {
+    case DnsStatus::kOk:
+      break;
+    case DnsStatus::kTempError:
+      Conclude(r, DkimResultCode::kTempError, DkimReason::kDnsTempError,
+               name + ": " + answer.error);
+      return false;
+    case DnsStatus::kNxDomain:
+    case DnsStatus::kNoData:
+      Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyNotFound,
+               name + ": " + std::string(DnsStatusName(answer.status)));
+      return false;
+    case DnsStatus::kPermError:
+      Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyNotFound, name + ": " + answer.error);
+      return false;
+  }
+  // Several TXT records: use the first that is a usable key (RFC 6376 6.1.2 step 3 leaves the
+  // choice to the verifier); otherwise report the first record's problem.
+  DkimKeyParse first_failure;
+  bool any = false;
+  for (const DnsRecord& rec : answer.records) {
+    if (rec.type != DnsType::kTxt) continue;
+    DkimKeyParse parsed = cache->Get(rec.JoinedTxt());
+    if (parsed.reason == DkimReason::kOk) {
+      p->key = parsed.key;
+      break;
+    }
+    if (!any) first_failure = std::move(parsed);
+    any = true;
+  }
+  if (p->key == nullptr) {
+    if (!any) {
+      Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyNotFound, name + ": no TXT record");
+    } else {
+      Conclude(r, DkimResultCode::kPermError, first_failure.reason, first_failure.detail);
+    }
+    return false;
+  }
+  const DkimKey& key = *p->key;
+  r->key_bits = key.bits;
+  r->testing = key.testing;
+  if (key.type != AlgorithmKeyType(sig.algorithm)) {
+    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeySyntax,
+             "key type does not match a=" + std::string(sig.a));
+    return false;
+  }
+  if (!key.Allows(sig.hash())) {
+    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyHashMismatch,
+             "key h= does not allow " + std::string(DkimHashName(sig.hash())));
+    return false;
+  }
+  if (!key.email_service) {
+    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyService, "key s= excludes email");
+    return false;
+  }
+  if (key.strict_identity && sig.identity_domain != sig.domain) {
+    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyStrictDomain,
+             "key t=s but i= is a subdomain of d=");
+    return false;
+  }
+  return true;
+}
+
+// Final verdict of a signature whose crypto verified: time rules and RFC 8301 strength rules.
+void JudgeVerified(const DkimOptions& options, const Pending& p, int64_t now, DkimResult* r) {
+  const DkimSignature& sig = p.parse.sig;
+  const bool sha1 = sig.algorithm == DkimAlgorithm::kRsaSha1;
+  const bool small = p.key->type == DkimKeyType::kRsa && p.key->bits < 1024;
+  r->weak = sha1 || small;
+  if (r->expired) {
+    Conclude(r, DkimResultCode::kPermError, DkimReason::kExpired,
+             "x=" + std::to_string(*sig.expiry) + " is before " + std::to_string(now));
+  } else if (sig.timestamp &&
+             static_cast<int64_t>(*sig.timestamp) > now + options.allowed_clock_skew) {
+    Conclude(r, DkimResultCode::kPermError, DkimReason::kFutureTimestamp,
+             "t=" + std::to_string(*sig.timestamp) + " is after " + std::to_string(now));
+  } else if (small) {
+    Conclude(r, options.strict ? DkimResultCode::kPermError : DkimResultCode::kPass,
+             DkimReason::kKeyTooSmall, std::to_string(p.key->bits) + "-bit RSA key (RFC 8301)");
+  } else if (sha1) {
+    Conclude(r, options.strict ? DkimResultCode::kPermError : DkimResultCode::kPass,
+             DkimReason::kWeakAlgorithm, "rsa-sha1 (RFC 8301)");
+  } else {
+    Conclude(r, DkimResultCode::kPass, DkimReason::kOk);
+  }
+}
+
+}  // namespace
+
+DkimVerifier::DkimVerifier(DnsResolver* resolver, DkimOptions options,
+                           std::shared_ptr<DkimKeyCache> cache)
+    : resolver_(resolver),
+      options_(options),
+      cache_(cache ? std::move(cache) : std::make_shared<DkimKeyCache>()) {}
+
+std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t verify_time) const {
+  const int64_t now = verify_time != 0            ? verify_time
+                      : options_.verify_time != 0 ? options_.verify_time
+                                                  : static_cast<int64_t>(std::time(nullptr));
+  std::vector<const HeaderField*> fields;
+  for (const HeaderField& f : index.fields()) {
+    if (EqualsIgnoreCase(f.name, kSignatureField)) fields.push_back(&f);
+  }
+  std::vector<DkimResult> results(fields.size());
+  std::vector<Pending> pending;
+  pending.reserve(fields.size());
+  for (size_t k = 0; k < fields.size(); ++k) {
+    DkimResult* r = &results[k];
+    r->verified_at = now;
+    if (k >= options_.max_signatures) {
+      // Reported, never dropped: the tags are read for d=/s=/a= but nothing is verified.
+      DkimSignatureParse parse = ParseDkimSignature(*fields[k]);
+      FillReported(parse.sig, r);
+      Conclude(r, DkimResultCode::kPolicy, DkimReason::kNotChecked,
+               "more than " + std::to_string(options_.max_signatures) + " signatures");
+      continue;
+    }
+    Pending p;
+    p.parse = ParseDkimSignature(*fields[k]);
+    p.result = r;
+    FillReported(p.parse.sig, r);
+    if (p.parse.reason != DkimReason::kOk) {
+      Conclude(r, DkimResultCode::kPermError, p.parse.reason, p.parse.detail);
+      continue;
+    }
+    const DkimSignature& sig = p.parse.sig;
+    r->expired = sig.expiry && static_cast<int64_t>(*sig.expiry) < now;
+    if (!ObtainKey(resolver_, cache_.get(), &p)) continue;
+    pending.push_back(std::move(p));
+  }
+  if (pending.empty()) return results;
+
+  // One hasher per body canonicalization, one digest target per distinct (hash, l=).
+  std::optional<BodyHasher> hashers[2];
+  struct TargetKey {
+    DkimHash hash;
+    std::optional<uint64_t> limit;
+    size_t index;
+  };
+  std::vector<TargetKey> keys[2];
+  for (Pending& p : pending) {
+    const DkimSignature& sig = p.parse.sig;
+    p.hasher = sig.canon.body == Canon::kSimple ? 0 : 1;
+    if (!hashers[p.hasher]) hashers[p.hasher].emplace(sig.canon.body);
+    bool found = false;
+    for (const TargetKey& t : keys[p.hasher]) {
+      if (t.hash == sig.hash() && t.limit == sig.length) {
+        p.target = t.index;
+        found = true;
+      }
+    }
+    if (!found) {
+      p.target = hashers[p.hasher]->AddTarget(sig.hash(), sig.length);
+      keys[p.hasher].push_back({sig.hash(), sig.length, p.target});
+    }
+  }
+  const std::string_view body = index.body();
+  for (size_t off = 0; off < body.size(); off += kBodySlice) {
+    const std::string_view slice = body.substr(off, kBodySlice);
+    for (auto& h : hashers) {
+      if (h) h->Update(slice);
+    }
+  }
+  for (auto& h : hashers) {
+    if (h) h->Finish();
+  }
+
+  for (Pending& p : pending) {
+    const DkimSignature& sig = p.parse.sig;
+    DkimResult* r = p.result;
+    const BodyHasher& bh = *hashers[p.hasher];
+    r->body_bytes_total = bh.canonical_length();
+    r->body_bytes_signed = bh.hashed_bytes(p.target);
+    if (bh.digest(p.target) != sig.body_hash) {
+      Conclude(r, DkimResultCode::kFail, DkimReason::kBodyHashMismatch,
+               "bh= does not match the canonical body");
+      continue;
+    }
+    const std::vector<const HeaderField*> signed_fields =
+        SelectSignedFields(index, sig.signed_names);
+    const std::string digest =
+        ComputeHeaderHash(sig.canon.header, sig.hash(), signed_fields, sig.without_b);
+    if (!VerifyDigestSignature(*p.key, sig.hash(), digest, sig.signature)) {
+      Conclude(r, DkimResultCode::kFail, DkimReason::kSignatureMismatch,
+               "b= does not verify over the signed header fields");
+      continue;
+    }
+    JudgeVerified(options_, p, now, r);
+  }
+  return results;
+}
+
+void CollectDkimQuestions(const HeaderIndex& index, std::vector<DnsQuestion>* out) {
+  const size_t limit = DkimOptions{}.max_signatures;
+  size_t seen = 0;
+  for (const HeaderField& f : index.fields()) {
+    if (!EqualsIgnoreCase(f.name, kSignatureField)) continue;
+    if (seen++ >= limit) break;
+    Result<TagList> tags = TagList::Parse(f.value);
+    if (!tags.ok()) continue;
+    const Tag* s = tags->Find("s");
+    const Tag* d = tags->Find("d");
+    if (s == nullptr || d == nullptr || s->value.empty() || d->value.empty()) continue;
+    DnsQuestion q{NormalizeDnsName(std::string(s->value) + "._domainkey." + std::string(d->value)),
+                  DnsType::kTxt};
+    bool dup = false;
+    for (const DnsQuestion& e : *out) dup = dup || e == q;
+    if (!dup) out->push_back(std::move(q));
+  }
+}
+
+void WriteDkimJson(const std::vector<DkimResult>& results, JsonWriter* json) {
+  json->BeginArray();
+  for (const DkimResult& r : results) {
+    json->BeginObject();
+    json->Field("d", r.d).Field("s", r.s).Field("a", r.a).Field("c", r.c).Field("i", r.i);
+    auto optional = [json](std::string_view key, const std::optional<uint64_t>& v) {
+      json->Key(key);
+      if (v) {
+        json->Uint(*v);
+      } else {
+        json->Null();
+      }
+    };
+    optional("l", r.l);
+    optional("t", r.t);
+    optional("x", r.x);
+    json->Key("h").BeginArray();
+    for (const std::string& name : r.h) json->String(name);
+    json->EndArray();
+    json->Field("result", DkimResultName(r.result)).Field("reason", DkimReasonName(r.reason));
+    if (!r.detail.empty()) json->Field("detail", r.detail);
+    json->Field("key_bits", r.key_bits).Field("key_source", r.key_source);
+    json->Field("body_bytes_signed", r.body_bytes_signed)
+        .Field("body_bytes_total", r.body_bytes_total);
+    json->Field("verified_at", r.verified_at);
+    if (r.testing) json->Field("testing", true);
+    if (r.expired) json->Field("expired", true);
+    if (r.weak) json->Field("weak", true);
+    json->EndObject();
+  }
+  json->EndArray();
+}
+
+}  // namespace mv

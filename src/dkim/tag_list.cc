@@ -1,0 +1,125 @@
+#include "dkim/tag_list.h"
+
+#include <array>
+
+namespace mv {
+namespace {
+
+bool IsAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+// VALCHAR = %x21-3A / %x3C-7E (printable ASCII but ";").
+bool IsValChar(char c) {
+  return c >= 0x21 && c <= 0x7E && c != ';';
+}
+
+size_t SkipFws(std::string_view s, size_t i) {
+  while (i < s.size() && IsFwsByte(s[i])) ++i;
+  return i;
+}
+
+}  // namespace
+
+Result<TagList> TagList::Parse(std::string_view text) {
+  TagList list;
+  size_t i = 0;
+  while (true) {
+    i = SkipFws(text, i);
+    if (i == text.size()) {
+      // Only an empty list or one ending in ";" may end here.
+      break;
+    }
+    const size_t name_begin = i;
+    if (!IsAlpha(text[i])) {
+      return Status::Error("tag-list: bad tag name at offset " + std::to_string(i));
+    }
+    while (i < text.size() && (IsAlpha(text[i]) || IsDigit(text[i]) || text[i] == '_')) ++i;
+    const std::string_view name = text.substr(name_begin, i - name_begin);
+    i = SkipFws(text, i);
+    if (i == text.size() || text[i] != '=') {
+      return Status::Error("tag-list: missing '=' after tag " + std::string(name));
+    }
+    ++i;
+    const size_t raw_begin = i;
+    size_t end = text.find(';', i);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view raw = text.substr(raw_begin, end - raw_begin);
+    // Trim FWS at both ends; inside, only VALCHAR runs separated by FWS are allowed.
+    size_t vb = 0, ve = raw.size();
+    while (vb < ve && IsFwsByte(raw[vb])) ++vb;
+    while (ve > vb && IsFwsByte(raw[ve - 1])) --ve;
+    for (size_t k = vb; k < ve; ++k) {
+      if (!IsValChar(raw[k]) && !IsFwsByte(raw[k])) {
+        return Status::Error("tag-list: invalid character in value of tag " + std::string(name));
+      }
+    }
+    for (const Tag& t : list.tags_) {
+      if (t.name == name) return Status::Error("tag-list: duplicate tag " + std::string(name));
+    }
+    list.tags_.push_back(Tag{name, raw.substr(vb, ve - vb), raw});
+    if (end == text.size()) break;
+    i = end + 1;
+    // A ";" followed only by FWS ends the list; anything else must be another tag-spec.
+    if (SkipFws(text, i) < text.size() && text[SkipFws(text, i)] == ';') {
+      return Status::Error("tag-list: empty tag-spec");
+    }
+  }
+  return list;
+}
+
+const Tag* TagList::Find(std::string_view name) const {
+  for (const Tag& t : tags_) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::string RemoveFws(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (!IsFwsByte(c)) out.push_back(c);
+  }
+  return out;
+}
+
+Result<std::string> DecodeBase64(std::string_view value) {
+  static const std::array<int8_t, 256> kTable = [] {
+    std::array<int8_t, 256> t{};
+    t.fill(-1);
+    const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int k = 0; k < 64; ++k)
+      t[static_cast<unsigned char>(alphabet[k])] = static_cast<int8_t>(k);
+    return t;
+  }();
+  std::string out;
+  out.reserve(value.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t symbols = 0, padding = 0;
+  for (char c : value) {
+    if (IsFwsByte(c)) continue;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    const int8_t v = kTable[static_cast<unsigned char>(c)];
+    if (v < 0 || padding > 0) return Status::Error("base64: invalid character");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    ++symbols;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  if (symbols % 4 == 1 || padding > 2 || (padding > 0 && (symbols + padding) % 4 != 0)) {
+    return Status::Error("base64: bad length or padding");
+  }
+  return out;
+}
+
+}  // namespace mv

@@ -1,0 +1,391 @@
+// Unit tests of the reusable DKIM pieces: tag lists, canonicalization, the streaming body hasher,
+// h= selection, b= removal and key records.
+#include <gtest/gtest.h>
+
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <string>
+
+#include "dkim/body_hasher.h"
+#include "dkim/canonicalization.h"
+#include "dkim/dkim_key.h"
+#include "dkim/dkim_signature.h"
+#include "dkim/header_hash.h"
+#include "dkim/tag_list.h"
+#include "message/header_index.h"
+
+namespace mv {
+namespace {
+
+std::string Hex(std::string_view bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+std::string Base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// ---- Tag lists (RFC 6376 3.2) ----
+
+TEST(TagList, ParsesValuesWithFwsAndTrailingSemicolon) {
+  Result<TagList> t = TagList::Parse(" v=1; a = rsa-sha256 ;\r\n\tb=abc\r\n def ; x=;");
+  ASSERT_TRUE(t.ok()) << t.error();
+  ASSERT_EQ(t->tags().size(), 4u);
+  EXPECT_EQ(t->Find("v")->value, "1");
+  EXPECT_EQ(t->Find("a")->value, "rsa-sha256");
+  EXPECT_EQ(t->Find("a")->raw_value, " rsa-sha256 ");
+  EXPECT_EQ(t->Find("b")->value, "abc\r\n def");
+  EXPECT_EQ(RemoveFws(t->Find("b")->value), "abcdef");
+  EXPECT_EQ(t->Find("x")->value, "");
+  EXPECT_EQ(t->Find("y"), nullptr);
+}
+
+TEST(TagList, BareLfCountsAsFws) {
+  Result<TagList> t = TagList::Parse("b=ab\n cd;\n h=from");
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(RemoveFws(t->Find("b")->value), "abcd");
+  EXPECT_EQ(t->Find("h")->value, "from");
+}
+
+TEST(TagList, TagNamesAreCaseSensitiveAndUnknownTagsKept) {
+  Result<TagList> t = TagList::Parse("V=1; v=2; zz_9=hello");
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t->Find("V")->value, "1");
+  EXPECT_EQ(t->Find("v")->value, "2");
+  EXPECT_EQ(t->Find("zz_9")->value, "hello");
+}
+
+TEST(TagList, RejectsDuplicatesAndMalformedSpecs) {
+  EXPECT_FALSE(TagList::Parse("a=1; a=2").ok());
+  EXPECT_FALSE(TagList::Parse("a=1;; b=2").ok());
+  EXPECT_FALSE(TagList::Parse("a=1; b").ok());
+  EXPECT_FALSE(TagList::Parse("1a=1").ok());
+  EXPECT_FALSE(TagList::Parse("a=1; =2").ok());
+  EXPECT_FALSE(TagList::Parse("a=x\x01y").ok());
+  EXPECT_FALSE(TagList::Parse("a=caf\xc3\xa9").ok());  // VALCHAR is printable ASCII only
+  EXPECT_TRUE(TagList::Parse("").ok());
+  EXPECT_TRUE(TagList::Parse("a=1;  ").ok());
+}
+
+TEST(Base64, DecodesWithFwsAndRejectsJunk) {
+  Result<std::string> d = DecodeBase64("aGVs\r\n bG8=");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(*d, "hello");
+  EXPECT_FALSE(DecodeBase64("aGV*bG8=").ok());
+  EXPECT_FALSE(DecodeBase64("aGVsb").ok());
+  EXPECT_FALSE(DecodeBase64("aG=Vs").ok());
+}
+
+// ---- Canonicalization (RFC 6376 3.4) ----
+
+TEST(Canonicalization, ParsesCTag) {
+  auto c = ParseCanonicalization("");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->header, Canon::kSimple);
+  EXPECT_EQ(c->body, Canon::kSimple);
+  c = ParseCanonicalization("relaxed");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->header, Canon::kRelaxed);
+  EXPECT_EQ(c->body, Canon::kSimple);
+  c = ParseCanonicalization("simple/relaxed");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->header, Canon::kSimple);
+  EXPECT_EQ(c->body, Canon::kRelaxed);
+  EXPECT_FALSE(ParseCanonicalization("future"));
+  EXPECT_FALSE(ParseCanonicalization("relaxed/"));
+  EXPECT_FALSE(ParseCanonicalization("Relaxed/simple"));
+}
+
+std::string Header(Canon canon, std::string_view raw) {
+  std::string out;
+  AppendCanonicalHeader(canon, raw, &out);
+  return out;
+}
+
+TEST(Canonicalization, HeaderRfcExamples) {
+  // RFC 6376 3.4.6 example: "A: X" and "B : Y\t\r\n\tZ  ".
+  EXPECT_EQ(Header(Canon::kRelaxed, "A: X"), "a:X");
+  EXPECT_EQ(Header(Canon::kRelaxed, "B : Y\t\r\n\tZ  "), "b:Y Z");
+  EXPECT_EQ(Header(Canon::kSimple, "B : Y\t\r\n\tZ  "), "B : Y\t\r\n\tZ  ");
+}
+
+TEST(Canonicalization, HeaderBareLfIsCrlf) {
+  EXPECT_EQ(Header(Canon::kSimple, "Subject: a\n b"), "Subject: a\r\n b");
+  EXPECT_EQ(Header(Canon::kRelaxed, "Subject: a\n b"), "subject:a b");
+  EXPECT_EQ(Header(Canon::kRelaxed, "Subject:\n\tx \n "), "subject:x");
+  EXPECT_EQ(Header(Canon::kRelaxed, "X-Empty:   "), "x-empty:");
+}
+
+std::string Body(Canon canon, std::string_view body, std::optional<uint64_t> l = std::nullopt) {
+  BodyHasher h(canon);
+  h.AddTarget(DkimHash::kSha256, l);
+  h.Update(body);
+  h.Finish();
+  return Hex(h.digest(0));
+}
+
+std::string Sha256Hex(std::string_view s) {
+  return Hex(HashBytes(DkimHash::kSha256, s));
+}
+
+TEST(BodyHasher, SimpleRules) {
+  EXPECT_EQ(Body(Canon::kSimple, ""), Sha256Hex("\r\n"));  // empty body is one CRLF
+  EXPECT_EQ(Body(Canon::kSimple, "\r\n\r\n"), Sha256Hex("\r\n"));
+  EXPECT_EQ(Body(Canon::kSimple, "a\r\n\r\n\r\n"), Sha256Hex("a\r\n"));
+  EXPECT_EQ(Body(Canon::kSimple, "a"), Sha256Hex("a\r\n"));
+  EXPECT_EQ(Body(Canon::kSimple, " a \r\n\r\n b\r\n"), Sha256Hex(" a \r\n\r\n b\r\n"));
+  EXPECT_EQ(Body(Canon::kSimple, "a\r\n \r\n"), Sha256Hex("a\r\n \r\n"));  // WSP line is content
+}
+
+TEST(BodyHasher, RelaxedRules) {
+  // RFC 6376 3.4.6: " C \r\nD \t E\r\n\r\n\r\n" -> " C\r\nD E\r\n".
+  EXPECT_EQ(Body(Canon::kRelaxed, " C \r\nD \t E\r\n\r\n\r\n"), Sha256Hex(" C\r\nD E\r\n"));
+  EXPECT_EQ(Body(Canon::kRelaxed, ""), Sha256Hex(""));  // empty body stays empty
+  EXPECT_EQ(Body(Canon::kRelaxed, "\r\n  \r\n\t\r\n"), Sha256Hex(""));
+  EXPECT_EQ(Body(Canon::kRelaxed, "a  \r\n \t \r\n"), Sha256Hex("a\r\n"));
+  EXPECT_EQ(Body(Canon::kRelaxed, "x\ry \r\n"), Sha256Hex("x\ry\r\n"));  // lone CR is content
+  EXPECT_EQ(Body(Canon::kRelaxed, "end  "), Sha256Hex("end\r\n"));
+}
+
+TEST(BodyHasher, BareLfEqualsCrlf) {
+  const std::string crlf = " Hi  there\r\n\r\nline\t2 \r\n\r\n\r\n";
+  std::string lf;
+  for (char c : crlf) {
+    if (c != '\r') lf.push_back(c);
+  }
+  for (Canon canon : {Canon::kSimple, Canon::kRelaxed}) {
+    EXPECT_EQ(Body(canon, lf), Body(canon, crlf));
+  }
+}
+
+TEST(BodyHasher, EveryChunkSplitGivesTheSameDigest) {
+  const std::string body =
+      "a \t b\r\n\r\n  c\r\r\n\n\tx  y \n\r\n\r \r\nlast line without break \t";
+  for (Canon canon : {Canon::kSimple, Canon::kRelaxed}) {
+    const std::string whole = Body(canon, body);
+    for (size_t cut1 = 0; cut1 <= body.size(); ++cut1) {
+      for (size_t cut2 = cut1; cut2 <= body.size(); cut2 += 3) {
+        BodyHasher h(canon);
+        h.AddTarget(DkimHash::kSha256);
+        h.Update(std::string_view(body).substr(0, cut1));
+        h.Update(std::string_view(body).substr(cut1, cut2 - cut1));
+        h.Update(std::string_view(body).substr(cut2));
+        h.Finish();
+        ASSERT_EQ(Hex(h.digest(0)), whole) << CanonName(canon) << " " << cut1 << " " << cut2;
+      }
+    }
+  }
+}
+
+TEST(BodyHasher, LengthLimitAndCounts) {
+  BodyHasher h(Canon::kRelaxed);
+  const size_t full = h.AddTarget(DkimHash::kSha256);
+  const size_t five = h.AddTarget(DkimHash::kSha256, 5);
+  const size_t sha1 = h.AddTarget(DkimHash::kSha1, 1000);
+  h.Update("Hello   world\nsecond\n\n");
+  h.Finish();
+  EXPECT_EQ(h.canonical_length(), 21u);  // "Hello world\r\nsecond\r\n"
+  EXPECT_EQ(h.hashed_bytes(full), 21u);
+  EXPECT_EQ(h.hashed_bytes(five), 5u);
+  EXPECT_EQ(Hex(h.digest(five)), Sha256Hex("Hello"));
+  EXPECT_EQ(h.hashed_bytes(sha1), 21u);
+  EXPECT_EQ(Hex(h.digest(sha1)), Hex(HashBytes(DkimHash::kSha1, "Hello world\r\nsecond\r\n")));
+}
+
+TEST(BodyHasher, LongRunsPassedThroughMatch) {
+  std::string body;
+  for (int i = 0; i < 3000; ++i) body += "line " + std::to_string(i) + " of text\r\n";
+  std::string lf;
+  for (char c : body) {
+    if (c != '\r') lf.push_back(c);
+  }
+  EXPECT_EQ(Body(Canon::kSimple, body), Sha256Hex(body));
+  EXPECT_EQ(Body(Canon::kSimple, lf), Sha256Hex(body));
+  EXPECT_EQ(Body(Canon::kRelaxed, lf), Sha256Hex(body));
+}
+
+// ---- h= selection and b= removal (RFC 6376 5.4.2, 3.7) ----
+
+TEST(HeaderHash, SelectsBottomUpAndNullForMissing) {
+  const std::string msg =
+      "Received: one\r\nFrom: a@x\r\nReceived: two\r\nSubject: s\r\nReceived: three\r\n\r\nbody";
+  HeaderIndex index = HeaderIndex::Build(msg);
+  Result<std::vector<std::string_view>> names =
+      ParseHeaderNameList("received : Received:\r\n from:x-missing:received:received");
+  ASSERT_TRUE(names.ok());
+  auto picked = SelectSignedFields(index, *names);
+  ASSERT_EQ(picked.size(), 6u);
+  EXPECT_EQ(picked[0]->value, " three");
+  EXPECT_EQ(picked[1]->value, " two");
+  EXPECT_EQ(picked[2]->value, " a@x");
+  EXPECT_EQ(picked[3], nullptr);
+  EXPECT_EQ(picked[4]->value, " one");
+  EXPECT_EQ(picked[5], nullptr);  // oversigned: no fourth Received
+  std::string input;
+  AppendHeaderHashInput(Canon::kRelaxed, picked, "DKIM-Signature: b=", &input);
+  EXPECT_EQ(input,
+            "received:three\r\nreceived:two\r\nfrom:a@x\r\nreceived:one\r\ndkim-signature:b=");
+  EXPECT_FALSE(ParseHeaderNameList("from::to").ok());
+}
+
+TEST(HeaderHash, RemovesOnlyTheBValue) {
+  const std::string raw = "DKIM-Signature: v=1; b=ab\r\n cd ;bh=xyz=; d=x";
+  const std::string message = raw + "\r\n\r\n";
+  HeaderIndex index = HeaderIndex::Build(message);
+  const HeaderField& f = index.fields()[0];
+  Result<TagList> tags = TagList::Parse(f.value);
+  ASSERT_TRUE(tags.ok());
+  EXPECT_EQ(RemoveSignatureValue(f.raw, tags->Find("b")->raw_value),
+            "DKIM-Signature: v=1; b=;bh=xyz=; d=x");
+  const std::string last = "DKIM-Signature: bh=1; b= abc ";
+  const std::string message2 = last + "\r\n\r\n";
+  HeaderIndex index2 = HeaderIndex::Build(message2);
+  Result<TagList> tags2 = TagList::Parse(index2.fields()[0].value);
+  ASSERT_TRUE(tags2.ok());
+  EXPECT_EQ(RemoveSignatureValue(index2.fields()[0].raw, tags2->Find("b")->raw_value),
+            "DKIM-Signature: bh=1; b=");
+}
+
+// ---- Signature field rules ----
+
+DkimSignatureParse ParseSig(const std::string& value, HeaderIndex* keep) {
+  static std::string storage;
+  storage = "DKIM-Signature:" + value + "\r\n\r\n";
+  *keep = HeaderIndex::Build(storage);
+  return ParseDkimSignature(keep->fields()[0]);
+}
+
+TEST(DkimSignature, RequiredTagsAndValues) {
+  HeaderIndex idx;
+  const std::string ok = " v=1; a=rsa-sha256; d=Example.COM; s=sel; h=From:To; bh=AAAA; b=AAAA";
+  DkimSignatureParse p = ParseSig(ok, &idx);
+  ASSERT_EQ(p.reason, DkimReason::kOk) << p.detail;
+  EXPECT_EQ(p.sig.domain, "example.com");
+  EXPECT_EQ(p.sig.identity_domain, "example.com");
+  EXPECT_EQ(p.sig.canon.header, Canon::kSimple);
+  EXPECT_EQ(p.sig.without_b,
+            "DKIM-Signature: v=1; a=rsa-sha256; d=Example.COM; s=sel; "
+            "h=From:To; bh=AAAA; b=");
+  for (const char* tag :
+       {"v=1; ", "a=rsa-sha256; ", "d=Example.COM; ", "s=sel; ", "h=From:To; ", "bh=AAAA; "}) {
+    std::string missing = ok;
+    missing.erase(missing.find(tag), std::string(tag).size());
+    EXPECT_EQ(ParseSig(missing, &idx).reason, DkimReason::kTagSyntax) << tag;
+  }
+  EXPECT_EQ(ParseSig(ok + "; v=1", &idx).reason, DkimReason::kTagSyntax);  // duplicate
+  EXPECT_EQ(ParseSig(" v=2;" + ok.substr(5), &idx).reason, DkimReason::kTagSyntax);
+  EXPECT_EQ(ParseSig(ok + "; c=relaxed/fancy", &idx).reason, DkimReason::kTagSyntax);
+  EXPECT_EQ(ParseSig(ok + "; q=http", &idx).reason, DkimReason::kTagSyntax);
+  EXPECT_EQ(ParseSig(ok + "; q=dns/txt", &idx).reason, DkimReason::kOk);
+  EXPECT_EQ(ParseSig(ok + "; l=12a", &idx).reason, DkimReason::kTagSyntax);
+  EXPECT_EQ(ParseSig(ok + "; t=200; x=100", &idx).reason, DkimReason::kTagSyntax);
+  EXPECT_EQ(ParseSig(ok + "; unknown=whatever", &idx).reason, DkimReason::kOk);
+}
+
+TEST(DkimSignature, AlgorithmIdentityAndFrom) {
+  HeaderIndex idx;
+  const std::string base = " v=1; d=example.com; s=sel; bh=AAAA; b=AAAA; ";
+  EXPECT_EQ(ParseSig(base + "a=rsa-md5; h=from", &idx).reason, DkimReason::kUnsupportedAlgorithm);
+  EXPECT_EQ(ParseSig(base + "a=ed25519-sha256; h=to", &idx).reason, DkimReason::kFromNotSigned);
+  EXPECT_EQ(ParseSig(base + "a=rsa-sha1; h=FROM", &idx).reason, DkimReason::kOk);
+  EXPECT_EQ(ParseSig(base + "a=rsa-sha1; h=from; i=u@mail.EXAMPLE.com", &idx).reason,
+            DkimReason::kOk);
+  EXPECT_EQ(ParseSig(base + "a=rsa-sha1; h=from; i=u@badexample.com", &idx).reason,
+            DkimReason::kDomainMismatch);
+  EXPECT_EQ(ParseSig(base + "a=rsa-sha1; h=from; i=@com", &idx).reason,
+            DkimReason::kDomainMismatch);
+}
+
+// ---- Key records (RFC 6376 3.6.1, RFC 8463) ----
+
+std::string Ed25519PublicBase64() {
+  // RFC 8032 7.1 TEST 1 public key, the one RFC 8463 A.2 publishes.
+  return "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+}
+
+TEST(DkimKey, RecordRules) {
+  DkimKeyParse k = ParseDkimKeyRecord("v=DKIM1; k=ed25519; p=" + Ed25519PublicBase64());
+  ASSERT_EQ(k.reason, DkimReason::kOk) << k.detail;
+  EXPECT_EQ(k.key->type, DkimKeyType::kEd25519);
+  EXPECT_EQ(k.key->bits, 256);
+  EXPECT_TRUE(k.key->email_service);
+  EXPECT_FALSE(k.key->testing);
+
+  EXPECT_EQ(ParseDkimKeyRecord("k=ed25519; v=DKIM1; p=" + Ed25519PublicBase64()).reason,
+            DkimReason::kKeySyntax);  // v= not first
+  EXPECT_EQ(ParseDkimKeyRecord("v=DKIM2; k=ed25519; p=" + Ed25519PublicBase64()).reason,
+            DkimReason::kKeySyntax);
+  EXPECT_EQ(ParseDkimKeyRecord("v=DKIM1; k=dsa; p=" + Ed25519PublicBase64()).reason,
+            DkimReason::kKeySyntax);
+  EXPECT_EQ(ParseDkimKeyRecord("v=DKIM1; k=ed25519; p=").reason, DkimReason::kKeyRevoked);
+  EXPECT_EQ(ParseDkimKeyRecord("v=DKIM1; k=rsa; p= ;t=y").reason, DkimReason::kKeyRevoked);
+  EXPECT_EQ(ParseDkimKeyRecord("v=DKIM1; k=ed25519").reason, DkimReason::kKeySyntax);
+  EXPECT_EQ(ParseDkimKeyRecord("\"\"").reason, DkimReason::kKeySyntax);
+  // An SPKI-wrapped Ed25519 key (44 bytes) is not the raw 32-byte form RFC 8463 requires.
+  EXPECT_EQ(ParseDkimKeyRecord("v=DKIM1; k=ed25519; p=MCowBQYDK2VwAyEA3SUqa9UbfciWkk7tlcJ9P1VD5p"
+                               "XAasg0JUn/OgjVbKE=")
+                .reason,
+            DkimReason::kKeySyntax);
+
+  k = ParseDkimKeyRecord("k=ed25519; h=sha1:foo; s=chat:*; t=y:s:zz; x=ignored; p=" +
+                         Ed25519PublicBase64());
+  ASSERT_EQ(k.reason, DkimReason::kOk) << k.detail;
+  EXPECT_TRUE(k.key->Allows(DkimHash::kSha1));
+  EXPECT_FALSE(k.key->Allows(DkimHash::kSha256));
+  EXPECT_TRUE(k.key->email_service);
+  EXPECT_TRUE(k.key->testing);
+  EXPECT_TRUE(k.key->strict_identity);
+  k = ParseDkimKeyRecord("k=ed25519; s=tlsrpt; p=" + Ed25519PublicBase64());
+  ASSERT_EQ(k.reason, DkimReason::kOk);
+  EXPECT_FALSE(k.key->email_service);
+}
+
+TEST(DkimKey, RsaKeyFromSpkiAndBits) {
+  EVP_PKEY* pkey = EVP_RSA_gen(1024);
+  ASSERT_NE(pkey, nullptr);
+  unsigned char* der = nullptr;
+  const int len = i2d_PUBKEY(pkey, &der);
+  ASSERT_GT(len, 0);
+  const std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  EVP_PKEY_free(pkey);
+  DkimKeyParse k = ParseDkimKeyRecord("v=DKIM1; p=" + Base64(spki));
+  ASSERT_EQ(k.reason, DkimReason::kOk) << k.detail;
+  EXPECT_EQ(k.key->type, DkimKeyType::kRsa);
+  EXPECT_EQ(k.key->bits, 1024);
+  // Folded base64 inside p= (FWS allowed) and trailing garbage rejected.
+  std::string folded = Base64(spki);
+  folded.insert(20, "\r\n ");
+  EXPECT_EQ(ParseDkimKeyRecord("p=" + folded).reason, DkimReason::kOk);
+  EXPECT_EQ(ParseDkimKeyRecord("p=" + Base64(spki + "xyz")).reason, DkimReason::kKeySyntax);
+  EXPECT_EQ(ParseDkimKeyRecord("k=ed25519; p=" + Base64(spki)).reason, DkimReason::kKeySyntax);
+}
+
+TEST(DkimKey, CacheSharesParsesAndStaysBounded) {
+  DkimKeyCache cache(2);
+  const std::string a = "k=ed25519; p=" + Ed25519PublicBase64();
+  DkimKeyParse first = cache.Get(a);
+  DkimKeyParse again = cache.Get(a);
+  ASSERT_EQ(first.reason, DkimReason::kOk);
+  EXPECT_EQ(first.key.get(), again.key.get());
+  cache.Get("k=ed25519; t=y; p=" + Ed25519PublicBase64());
+  cache.Get("k=ed25519; t=s; p=" + Ed25519PublicBase64());
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_NE(cache.Get(a).key.get(), first.key.get());  // evicted, parsed again
+}
+
+}  // namespace
+}  // namespace mv
