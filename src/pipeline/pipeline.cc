@@ -1,0 +1,132 @@
+#include "pipeline/pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "report/json_lines.h"
+
+namespace mv {
+
+struct Pipeline::Batch {
+  std::vector<ParsedMessage> messages;
+  std::vector<MessageRecord> records;  // records[i] belongs to messages[i]
+  std::string formatted;
+};
+
+Pipeline::Pipeline(PipelineOptions options, DnsResolver* resolver)
+    : options_(options), resolver_(resolver) {
+  options_.batch_messages = std::max<size_t>(options_.batch_messages, 1);
+  formatter_ = [](const ParsedMessage&, const MessageRecord& record, std::string* out) {
+    AppendJsonLine(record, out);
+  };
+}
+
+// A message is checked only when the reader delivered it whole.
+static bool Checkable(const ParsedMessage& msg) {
+  return !msg.raw.input_error && msg.raw.read_error.empty();
+}
+
+void Pipeline::Parse(Batch* batch) const {
+  batch->records.resize(batch->messages.size());
+  for (size_t i = 0; i < batch->messages.size(); ++i) {
+    ParsedMessage& msg = batch->messages[i];
+    if (!msg.raw.input_error) msg.headers = HeaderIndex::Build(msg.raw.bytes);
+    FillBasicFields(msg.raw, msg.headers, &batch->records[i]);
+  }
+}
+
+void Pipeline::Resolve(Batch* batch) const {
+  if (resolver_ == nullptr || checks_.empty()) return;
+  std::vector<DnsQuestion> questions;
+  for (const ParsedMessage& msg : batch->messages) {
+    if (!Checkable(msg)) continue;
+    for (const MessageCheck* check : checks_) check->CollectQuestions(msg, &questions);
+  }
+  if (questions.empty()) return;
+  // Many messages of an archive share signers and domains; ask each question once per batch.
+  std::sort(questions.begin(), questions.end(), [](const DnsQuestion& a, const DnsQuestion& b) {
+    return a.type != b.type ? a.type < b.type : a.name < b.name;
+  });
+  questions.erase(std::unique(questions.begin(), questions.end()), questions.end());
+  resolver_->Prefetch(questions);
+}
+
+void Pipeline::Verify(Batch* batch) const {
+  for (size_t i = 0; i < batch->messages.size(); ++i) {
+    const ParsedMessage& msg = batch->messages[i];
+    MessageRecord& record = batch->records[i];
+    if (Checkable(msg)) {
+      for (const MessageCheck* check : checks_) check->Run(msg, &record);
+    }
+    formatter_(msg, record, &batch->formatted);
+  }
+  // The messages are no longer needed; free their buffers now rather than after the batch waits
+  // its turn at the in-order writer.
+  batch->messages.clear();
+  batch->messages.shrink_to_fit();
+}
+
+Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
+  const int threads =
+      options_.threads > 0 ? options_.threads : std::max(1, tbb::info::default_concurrency());
+  const size_t live = options_.max_live_batches > 0 ? options_.max_live_batches
+                                                    : 2 * static_cast<size_t>(threads) + 2;
+  std::atomic<bool> stop{false};
+  bool source_done = false;
+  Status status;
+
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        live,
+        tbb::make_filter<
+            void, Batch*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Batch* {
+          if (source_done || stop.load(std::memory_order_relaxed)) {
+            fc.stop();
+            return nullptr;
+          }
+          auto batch = std::make_unique<Batch>();
+          size_t bytes = 0;
+          while (batch->messages.size() < options_.batch_messages && bytes < options_.batch_bytes) {
+            ParsedMessage msg;
+            if (!source(&msg.raw)) {
+              source_done = true;
+              break;
+            }
+            bytes += msg.raw.bytes.size();
+            batch->messages.push_back(std::move(msg));
+          }
+          if (batch->messages.empty()) {
+            fc.stop();
+            return nullptr;
+          }
+          return batch.release();
+        }) & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, [this](Batch* b) {
+          Parse(b);
+          return b;
+        }) & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, [this](Batch* b) {
+          Resolve(b);
+          return b;
+        }) & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, [this](Batch* b) {
+          Verify(b);
+          return b;
+        }) & tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
+          std::unique_ptr<Batch> owned(b);
+          if (stop.load(std::memory_order_relaxed)) return;
+          Status s = sink->Consume(owned->records, owned->formatted);
+          if (!s.ok()) {
+            status = std::move(s);
+            stop.store(true, std::memory_order_relaxed);
+          }
+        }));
+  });
+  return status;
+}
+
+}  // namespace mv
