@@ -1,5 +1,6 @@
-// DNS value types shared by every DNS source and every protocol module: a question, a record, and an
-// answer with one of the outcomes SPF, DKIM and DMARC must tell apart (RFC 7208 5, RFC 6376 6.1.2).
+// DNS value types shared by every DNS source and every protocol module: a question, a record, and
+// an answer with one of the outcomes SPF, DKIM and DMARC must tell apart (RFC 7208 5, RFC
+// 6376 6.1.2).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,8 @@ enum class DnsType : uint16_t {
 };
 
 std::string_view DnsTypeName(DnsType type);  // "A", "TXT", ...
+// The type named `name` ("TXT", "txt", ...); false when it is not one of the types above.
+bool DnsTypeFromName(std::string_view name, DnsType* type);
 
 enum class DnsStatus {
   kOk,         // records present
@@ -30,6 +33,8 @@ enum class DnsStatus {
 };
 
 std::string_view DnsStatusName(DnsStatus status);  // "ok", "nxdomain", "nodata", "temperror", ...
+// The status named `name` (as DnsStatusName spells it); false when unknown.
+bool DnsStatusFromName(std::string_view name, DnsStatus* status);
 
 struct DnsRecord {
   DnsType type = DnsType::kTxt;
@@ -45,11 +50,17 @@ struct DnsRecord {
 
 struct DnsAnswer {
   DnsStatus status = DnsStatus::kTempError;
-  std::vector<DnsRecord> records;  // only for kOk
-  uint32_t ttl = 0;                // positive: min record TTL; negative: RFC 2308 SOA minimum
-  std::string source;              // where it came from: "dns", "zone", "keys"
-  std::string error;               // human-readable detail for temperror/permerror
+  std::vector<DnsRecord> records;        // only for kOk
+  uint32_t ttl = 0;                      // positive: min record TTL; negative: RFC 2308 SOA minimum
+  std::string source;                    // where it came from: "dns", "zone", "keys"
+  std::string error;                     // human-readable detail for temperror/permerror
   std::vector<std::string> cname_chain;  // names followed to reach the answer, in order
+  // The name the answer belongs to when cname_chain is not empty (the last CNAME's target), so that
+  // a snapshot can write the chain and the records where they live.
+  std::string canonical_name;
+  // temperror because no server answered in time (as opposed to SERVFAIL, REFUSED...): the cache
+  // puts the name's domain on hold so that one dead server cannot stall a run.
+  bool timeout = false;
 
   bool ok() const { return status == DnsStatus::kOk; }
 };

@@ -43,6 +43,30 @@ void MemoryDnsSource::AddCname(std::string_view name, std::string_view target, u
   Add(name, std::move(r));
 }
 
+void MemoryDnsSource::AddName(std::string_view name) {
+  ++names_[NormalizeDnsName(name)];
+}
+
+void MemoryDnsSource::SetZoneNegativeTtl(std::string_view apex, uint32_t ttl) {
+  zone_negative_ttls_[NormalizeDnsName(apex)] = ttl;
+}
+
+void MemoryDnsSource::SetOutcome(std::string_view name, DnsType type, Outcome outcome) {
+  outcomes_[{NormalizeDnsName(name), type}] = std::move(outcome);
+}
+
+uint32_t MemoryDnsSource::NegativeTtlFor(const std::string& name) const {
+  if (zone_negative_ttls_.empty()) return negative_ttl_;
+  std::string_view n = name;
+  for (;;) {
+    auto it = zone_negative_ttls_.find(std::string(n));
+    if (it != zone_negative_ttls_.end()) return it->second;
+    size_t dot = n.find('.');
+    if (dot == std::string_view::npos) return negative_ttl_;
+    n.remove_prefix(dot + 1);
+  }
+}
+
 void MemoryDnsSource::SetFailure(std::string_view name, DnsStatus status, bool any_type,
                                  DnsType type) {
   failures_.emplace(NormalizeDnsName(name), Failure{status, any_type, type});
@@ -59,6 +83,13 @@ DnsAnswer MemoryDnsSource::LookupOnce(const std::string& name, DnsType type) con
       return answer;
     }
   }
+  if (auto o = outcomes_.find({name, type}); o != outcomes_.end()) {
+    answer.status = o->second.status;
+    answer.ttl = o->second.ttl;
+    answer.error = o->second.error;
+    answer.timeout = o->second.timeout;
+    return answer;
+  }
   auto [b, e] = records_.equal_range({name, type});
   if (b != e) {
     answer.status = DnsStatus::kOk;
@@ -70,25 +101,32 @@ DnsAnswer MemoryDnsSource::LookupOnce(const std::string& name, DnsType type) con
     return answer;
   }
   answer.status = names_.count(name) ? DnsStatus::kNoData : DnsStatus::kNxDomain;
-  answer.ttl = negative_ttl_;
+  answer.ttl = NegativeTtlFor(name);
   return answer;
 }
 
 DnsAnswer MemoryDnsSource::Lookup(std::string_view name, DnsType type) {
   std::string current = NormalizeDnsName(name);
   std::vector<std::string> chain;
+  uint32_t chain_ttl =
+      UINT32_MAX;  // a positive answer lives no longer than the CNAMEs leading to it
   for (int hop = 0; hop <= kMaxCnameHops; ++hop) {
     DnsAnswer answer = LookupOnce(current, type);
-    if (answer.status != DnsStatus::kNoData || type == DnsType::kCname) {
+    if (answer.status != DnsStatus::kNoData || type == DnsType::kCname ||
+        outcomes_.count({current, type})) {
+      if (answer.ok()) answer.ttl = std::min(answer.ttl, chain_ttl);
+      if (!chain.empty()) answer.canonical_name = current;
       answer.cname_chain = std::move(chain);
       return answer;
     }
     auto it = records_.find({current, DnsType::kCname});
     if (it == records_.end()) {
+      if (!chain.empty()) answer.canonical_name = current;
       answer.cname_chain = std::move(chain);
       return answer;
     }
     chain.push_back(current);
+    chain_ttl = std::min(chain_ttl, it->second.ttl);
     current = it->second.target;
   }
   DnsAnswer loop;

@@ -1,10 +1,11 @@
 // DnsResolver: the one interface through which every protocol module asks DNS questions. There are
-// several sources behind it (live c-ares, zone-file snapshot, recorder, historical keys) so that any
-// run can be replayed offline with identical answers. Implementations are thread-safe.
+// several sources behind it (live c-ares, zone-file snapshot, recorder, historical keys) so that
+// any run can be replayed offline with identical answers. Implementations are thread-safe.
 #pragma once
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "dns/dns_types.h"
 
@@ -17,9 +18,20 @@ class DnsResolver {
   // Answers one question, blocking until the answer (or a timeout) arrives. CNAMEs are followed.
   virtual DnsAnswer Lookup(std::string_view name, DnsType type) = 0;
 
-  // Starts resolving a batch of questions concurrently so that later Lookup calls for them are cache
-  // hits. Sources that answer from memory need not do anything. Returns when the batch is resolved.
+  // Starts resolving a batch of questions concurrently so that later Lookup calls for them are
+  // cache hits. Sources that answer from memory need not do anything. Returns when the batch is
+  // resolved.
   virtual void Prefetch(std::span<const DnsQuestion> questions) { (void)questions; }
+
+  // Answers a batch, answer i for question i. Sources that can have many queries in flight (the
+  // live source) override it; the default asks one question after the other. The cache uses it to
+  // fill itself from a Prefetch batch.
+  virtual std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) {
+    std::vector<DnsAnswer> answers;
+    answers.reserve(questions.size());
+    for (const DnsQuestion& q : questions) answers.push_back(Lookup(q.name, q.type));
+    return answers;
+  }
 };
 
 }  // namespace mv

@@ -1,0 +1,295 @@
+#include "dns/dns_cache.h"
+
+#include <algorithm>
+#include <atomic>
+#include <future>
+#include <list>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "dns/registrable_domain.h"
+
+namespace mv {
+namespace {
+
+constexpr size_t kMaxShards = 32;
+
+struct Key {
+  std::string name;
+  DnsType type;
+  bool operator==(const Key&) const = default;
+};
+
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    return std::hash<std::string>{}(k.name) ^ (static_cast<size_t>(k.type) * 0x9e3779b97f4a7c15ULL);
+  }
+};
+
+// One upstream query that several askers may wait on.
+struct Flight {
+  std::promise<DnsAnswer> promise;
+  std::shared_future<DnsAnswer> future = promise.get_future().share();
+};
+
+struct Entry {
+  Key key;
+  DnsAnswer answer;
+  DnsClock::TimePoint expires;
+  std::shared_ptr<Flight> flight;  // set while the query is in flight; the answer is not valid yet
+};
+
+struct Shard {
+  std::mutex mu;
+  std::list<Entry> lru;  // most recently used first
+  std::unordered_map<Key, std::list<Entry>::iterator, KeyHash> index;
+};
+
+bool IsFailure(const DnsAnswer& a) {
+  return a.status == DnsStatus::kTempError || a.status == DnsStatus::kPermError;
+}
+
+}  // namespace
+
+class DnsCache::Impl {
+ public:
+  Impl(DnsResolver* source, DnsCacheOptions options)
+      : source_(source),
+        options_(options),
+        clock_(options.clock ? options.clock : &SteadyDnsClock::Instance()),
+        shard_count_(std::clamp<size_t>(options.max_entries, 1, kMaxShards)),
+        per_shard_cap_(std::max<size_t>(1, options.max_entries / shard_count_)),
+        shards_(new Shard[shard_count_]) {}
+
+  DnsAnswer Lookup(std::string_view name, DnsType type) {
+    lookups_.fetch_add(1, std::memory_order_relaxed);
+    Key key{NormalizeDnsName(name), type};
+    Shard& shard = ShardFor(key);
+    const DnsClock::TimePoint now = clock_->Now();
+    std::shared_ptr<Flight> mine;
+    {
+      std::unique_lock<std::mutex> lock(shard.mu);
+      auto it = shard.index.find(key);
+      if (it != shard.index.end()) {
+        Entry& e = *it->second;
+        if (e.flight) {
+          misses_.fetch_add(1, std::memory_order_relaxed);
+          coalesced_.fetch_add(1, std::memory_order_relaxed);
+          std::shared_future<DnsAnswer> future = e.flight->future;
+          lock.unlock();
+          return future.get();
+        }
+        if (now < e.expires) {
+          hits_.fetch_add(1, std::memory_order_relaxed);
+          shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
+          return e.answer;
+        }
+      }
+      misses_.fetch_add(1, std::memory_order_relaxed);
+      DnsAnswer held;
+      if (HeldAnswer(key.name, now, &held)) return held;
+      mine = std::make_shared<Flight>();
+      BeginFlightLocked(shard, key, it, mine);
+    }
+    queries_.fetch_add(1, std::memory_order_relaxed);
+    DnsAnswer answer = source_->Lookup(key.name, type);
+    Complete(shard, key, mine, answer);
+    return answer;
+  }
+
+  void Prefetch(std::span<const DnsQuestion> questions) {
+    const DnsClock::TimePoint now = clock_->Now();
+    struct Job {
+      Shard* shard;
+      Key key;
+      std::shared_ptr<Flight> flight;
+    };
+    std::vector<Job> jobs;
+    std::vector<DnsQuestion> ask;
+    std::unordered_set<Key, KeyHash> seen;
+    for (const DnsQuestion& q : questions) {
+      Key key{NormalizeDnsName(q.name), q.type};
+      if (!seen.insert(key).second) continue;
+      Shard& shard = ShardFor(key);
+      std::lock_guard<std::mutex> lock(shard.mu);
+      auto it = shard.index.find(key);
+      if (it != shard.index.end() && (it->second->flight || now < it->second->expires)) continue;
+      if (IsHeld(key.name, now)) continue;  // Lookup will answer temperror without a query
+      auto flight = std::make_shared<Flight>();
+      BeginFlightLocked(shard, key, it, flight);
+      ask.push_back({key.name, key.type});
+      jobs.push_back({&shard, std::move(key), std::move(flight)});
+    }
+    if (ask.empty()) return;
+    queries_.fetch_add(ask.size(), std::memory_order_relaxed);
+    std::vector<DnsAnswer> answers = source_->LookupMany(ask);
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      DnsAnswer answer;
+      if (i < answers.size()) {
+        answer = std::move(answers[i]);
+      } else {
+        answer.status = DnsStatus::kTempError;
+        answer.error = "DNS source returned too few answers";
+      }
+      Complete(*jobs[i].shard, jobs[i].key, jobs[i].flight, std::move(answer));
+    }
+  }
+
+  DnsStats stats() const {
+    DnsStats s;
+    s.lookups = lookups_.load(std::memory_order_relaxed);
+    s.hits = hits_.load(std::memory_order_relaxed);
+    s.misses = misses_.load(std::memory_order_relaxed);
+    s.coalesced = coalesced_.load(std::memory_order_relaxed);
+    s.held = held_.load(std::memory_order_relaxed);
+    s.queries = queries_.load(std::memory_order_relaxed);
+    s.failures = failures_.load(std::memory_order_relaxed);
+    s.timeouts = timeouts_.load(std::memory_order_relaxed);
+    s.holds = holds_started_.load(std::memory_order_relaxed);
+    s.evictions = evictions_.load(std::memory_order_relaxed);
+    for (size_t i = 0; i < shard_count_; ++i) {
+      std::lock_guard<std::mutex> lock(shards_[i].mu);
+      s.entries += shards_[i].index.size();
+    }
+    return s;
+  }
+
+ private:
+  using Index = std::unordered_map<Key, std::list<Entry>::iterator, KeyHash>;
+
+  Shard& ShardFor(const Key& key) { return shards_[KeyHash{}(key) % shard_count_]; }
+
+  // Marks `key` as in flight, reusing a stale entry or adding one. Caller holds shard.mu.
+  void BeginFlightLocked(Shard& shard, const Key& key, Index::iterator it,
+                         std::shared_ptr<Flight> flight) {
+    if (it != shard.index.end()) {
+      it->second->flight = std::move(flight);
+      shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
+      return;
+    }
+    shard.lru.push_front(Entry{key, DnsAnswer(), DnsClock::TimePoint(), std::move(flight)});
+    shard.index.emplace(key, shard.lru.begin());
+    EvictLocked(shard);
+  }
+
+  void EvictLocked(Shard& shard) {
+    auto victim = shard.lru.end();
+    while (shard.index.size() > per_shard_cap_ && victim != shard.lru.begin()) {
+      --victim;
+      if (victim->flight) continue;  // its askers are waiting for it
+      shard.index.erase(victim->key);
+      victim = shard.lru.erase(victim);
+      evictions_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // Stores the source's answer, wakes the askers waiting for it and starts a hold on a timeout.
+  void Complete(Shard& shard, const Key& key, const std::shared_ptr<Flight>& flight,
+                const DnsAnswer& answer) {
+    const DnsClock::TimePoint now = clock_->Now();
+    if (IsFailure(answer)) failures_.fetch_add(1, std::memory_order_relaxed);
+    if (answer.timeout) {
+      timeouts_.fetch_add(1, std::memory_order_relaxed);
+      StartHold(key.name, now);
+    }
+    {
+      std::lock_guard<std::mutex> lock(shard.mu);
+      auto it = shard.index.find(key);
+      if (it == shard.index.end()) {  // evicted while in flight cannot happen; re-added if it did
+        shard.lru.push_front(Entry{key, answer, ExpiryFor(answer, now), nullptr});
+        shard.index.emplace(key, shard.lru.begin());
+        EvictLocked(shard);
+      } else if (it->second->flight == flight) {
+        it->second->answer = answer;
+        it->second->expires = ExpiryFor(answer, now);
+        it->second->flight.reset();
+      }
+    }
+    flight->promise.set_value(answer);
+  }
+
+  DnsClock::TimePoint ExpiryFor(const DnsAnswer& a, DnsClock::TimePoint now) const {
+    uint32_t ttl;
+    switch (a.status) {
+      case DnsStatus::kOk:
+        ttl = std::max(options_.min_ttl, std::min(a.ttl, options_.max_ttl));
+        break;
+      case DnsStatus::kNxDomain:
+      case DnsStatus::kNoData:
+        ttl = std::max(options_.min_ttl, std::min(a.ttl, options_.max_negative_ttl));
+        break;
+      default:
+        ttl = options_.failure_ttl;
+    }
+    return now + std::chrono::seconds(ttl);
+  }
+
+  void StartHold(const std::string& name, DnsClock::TimePoint now) {
+    if (options_.hold_seconds == 0) return;
+    std::string domain = RegistrableDomain(name);
+    std::lock_guard<std::mutex> lock(hold_mu_);
+    holds_.insert_or_assign(domain, now + std::chrono::seconds(options_.hold_seconds));
+    any_hold_.store(true, std::memory_order_release);
+    holds_started_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  bool IsHeld(const std::string& name, DnsClock::TimePoint now) {
+    if (!any_hold_.load(std::memory_order_acquire)) return false;
+    std::string domain = RegistrableDomain(name);
+    std::lock_guard<std::mutex> lock(hold_mu_);
+    auto it = holds_.find(domain);
+    if (it == holds_.end()) return false;
+    if (now < it->second) return true;
+    holds_.erase(it);
+    if (holds_.empty()) any_hold_.store(false, std::memory_order_release);
+    return false;
+  }
+
+  bool HeldAnswer(const std::string& name, DnsClock::TimePoint now, DnsAnswer* out) {
+    if (!IsHeld(name, now)) return false;
+    held_.fetch_add(1, std::memory_order_relaxed);
+    out->status = DnsStatus::kTempError;
+    out->source = "hold";
+    out->error = "DNS for " + RegistrableDomain(name) + " on hold after a timeout";
+    return true;
+  }
+
+  DnsResolver* source_;
+  DnsCacheOptions options_;
+  const DnsClock* clock_;
+  size_t shard_count_;
+  size_t per_shard_cap_;
+  std::unique_ptr<Shard[]> shards_;
+  std::mutex hold_mu_;
+  std::unordered_map<std::string, DnsClock::TimePoint> holds_;  // registrable domain -> until
+  std::atomic<bool> any_hold_{false};
+  std::atomic<uint64_t> lookups_{0}, hits_{0}, misses_{0}, coalesced_{0}, held_{0}, queries_{0},
+      failures_{0}, timeouts_{0}, holds_started_{0}, evictions_{0};
+};
+
+DnsCache::DnsCache(DnsResolver* source, DnsCacheOptions options)
+    : impl_(std::make_unique<Impl>(source, options)) {}
+DnsCache::~DnsCache() = default;
+
+DnsAnswer DnsCache::Lookup(std::string_view name, DnsType type) {
+  return impl_->Lookup(name, type);
+}
+
+void DnsCache::Prefetch(std::span<const DnsQuestion> questions) {
+  impl_->Prefetch(questions);
+}
+
+std::vector<DnsAnswer> DnsCache::LookupMany(std::span<const DnsQuestion> questions) {
+  impl_->Prefetch(questions);
+  std::vector<DnsAnswer> answers;
+  answers.reserve(questions.size());
+  for (const DnsQuestion& q : questions) answers.push_back(impl_->Lookup(q.name, q.type));
+  return answers;
+}
+
+DnsStats DnsCache::stats() const {
+  return impl_->stats();
+}
+
+}  // namespace mv

@@ -1,0 +1,25 @@
+// LayeredResolver: historical DKIM keys (`--keys`) in front of the zone or live source. The keys
+// layer answers a question only when it holds records for it; anything else (NXDOMAIN, NODATA,
+// other names) goes to the next layer. Each answer keeps the `source` of the layer that gave it
+// ("keys", "zone", "dns"), so a report can say a key came from the archive rather than from DNS.
+#pragma once
+
+#include "dns/resolver.h"
+
+namespace mv {
+
+class LayeredResolver : public DnsResolver {
+ public:
+  // Both must outlive the resolver.
+  LayeredResolver(DnsResolver* first, DnsResolver* next) : first_(first), next_(next) {}
+
+  DnsAnswer Lookup(std::string_view name, DnsType type) override;
+  void Prefetch(std::span<const DnsQuestion> questions) override;
+  std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
+
+ private:
+  DnsResolver* first_;
+  DnsResolver* next_;
+};
+
+}  // namespace mv

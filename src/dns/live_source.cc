@@ -1,0 +1,354 @@
+#include "dns/live_source.h"
+
+#include <ares.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "dns/response_parser.h"
+
+namespace mv {
+namespace {
+
+struct Waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t remaining = 0;
+};
+
+struct Request {
+  std::string name;  // the name asked now (changes when a CNAME target is re-queried)
+  DnsType type = DnsType::kTxt;
+  DnsAnswer answer;
+  std::vector<std::string> chain;
+  uint32_t chain_ttl = UINT32_MAX;
+  int requeries = 0;
+  Waiter* waiter = nullptr;
+  LiveDnsSource::Loop* loop = nullptr;
+};
+
+DnsAnswer FailureAnswer(DnsStatus status, std::string error) {
+  DnsAnswer a;
+  a.status = status;
+  a.source = "dns";
+  a.error = std::move(error);
+  return a;
+}
+
+// Statuses c-ares reports without a response buffer.
+DnsAnswer AnswerFromAresStatus(int status) {
+  switch (status) {
+    case ARES_ETIMEOUT: {
+      DnsAnswer a = FailureAnswer(DnsStatus::kTempError, "DNS timeout");
+      a.timeout = true;
+      return a;
+    }
+    case ARES_EBADNAME:
+    case ARES_EBADQUERY:
+    case ARES_EBADRESP:
+    case ARES_EFORMERR:
+      return FailureAnswer(DnsStatus::kPermError, std::string("DNS: ") + ares_strerror(status));
+    default:  // SERVFAIL, REFUSED, connection refused, shutdown...
+      return FailureAnswer(DnsStatus::kTempError, std::string("DNS: ") + ares_strerror(status));
+  }
+}
+
+}  // namespace
+
+bool IsQueryableDnsName(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  size_t label = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '\\') return false;
+    if (++label > 63) return false;
+  }
+  return label > 0;
+}
+
+class LiveDnsSource::Loop {
+ public:
+  explicit Loop(const LiveDnsOptions& options) : options_(options) {}
+
+  Status Init() {
+    static std::once_flag init_once;
+    static int init_status = ARES_SUCCESS;
+    std::call_once(init_once, [] { init_status = ares_library_init(ARES_LIB_INIT_ALL); });
+    if (init_status != ARES_SUCCESS) {
+      return Status::Error(std::string("c-ares init: ") + ares_strerror(init_status));
+    }
+    ares_options opts = {};
+    int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
+    opts.flags = options_.edns ? ARES_FLAG_EDNS : 0;
+    opts.timeout = options_.timeout_ms;
+    opts.tries = options_.tries;
+    opts.sock_state_cb = &Loop::OnSocketState;
+    opts.sock_state_cb_data = this;
+    if (options_.edns) {
+      mask |= ARES_OPT_EDNSPSZ;
+      opts.ednspsz = options_.edns_size;
+    }
+    int rc = ares_init_options(&channel_, &opts, mask);
+    if (rc != ARES_SUCCESS) return Status::Error(std::string("c-ares: ") + ares_strerror(rc));
+    if (!options_.servers.empty()) {
+      std::string csv;
+      for (const std::string& s : options_.servers) csv += (csv.empty() ? "" : ",") + s;
+      rc = ares_set_servers_ports_csv(channel_, csv.c_str());
+      if (rc != ARES_SUCCESS) {
+        return Status::Error("bad DNS server list '" + csv + "': " + ares_strerror(rc));
+      }
+    }
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd_ < 0) return Status::Error("eventfd failed");
+    thread_ = std::thread([this] { Run(); });
+    return Status::Ok();
+  }
+
+  ~Loop() {
+    if (thread_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stopping_ = true;
+      }
+      Wake();
+      thread_.join();
+    }
+    if (channel_ != nullptr) ares_destroy(channel_);
+    if (wake_fd_ >= 0) close(wake_fd_);
+  }
+
+  void Submit(std::vector<Request*>& requests) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (Request* r : requests) queue_.push_back(r);
+    }
+    Wake();
+  }
+
+  LiveDnsStats stats() const {
+    LiveDnsStats s;
+    s.queries = queries_.load(std::memory_order_relaxed);
+    s.timeouts = timeouts_.load(std::memory_order_relaxed);
+    s.failures = failures_.load(std::memory_order_relaxed);
+    return s;
+  }
+
+  uint32_t negative_ttl() const { return options_.negative_ttl; }
+
+ private:
+  void Wake() {
+    const uint64_t one = 1;
+    ssize_t n = write(wake_fd_, &one, sizeof one);
+    (void)n;  // a full counter already means "wake up"
+  }
+
+  void Run() {
+    std::vector<pollfd> fds;
+    for (;;) {
+      std::vector<Request*> starting;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stopping_) break;
+        while (in_flight_ + starting.size() < options_.max_in_flight && !queue_.empty()) {
+          starting.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      for (Request* r : starting) Start(r);
+      RestartFollowUps();
+
+      fds.clear();
+      fds.push_back({wake_fd_, POLLIN, 0});
+      for (const auto& [fd, rw] : sockets_) {
+        fds.push_back(
+            {fd, static_cast<short>((rw.first ? POLLIN : 0) | (rw.second ? POLLOUT : 0)), 0});
+      }
+      int wait_ms = -1;
+      timeval tv = {};
+      if (in_flight_ > 0 && ares_timeout(channel_, nullptr, &tv) != nullptr) {
+        wait_ms = static_cast<int>(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+      }
+      int ready = poll(fds.data(), fds.size(), wait_ms);
+      if (ready < 0) continue;  // EINTR
+      if (fds[0].revents & POLLIN) {
+        uint64_t count;
+        ssize_t n = read(wake_fd_, &count, sizeof count);
+        (void)n;
+      }
+      bool processed = false;
+      for (size_t i = 1; i < fds.size(); ++i) {
+        if (fds[i].revents == 0) continue;
+        const bool readable = fds[i].revents & (POLLIN | POLLERR | POLLHUP);
+        const bool writable = fds[i].revents & POLLOUT;
+        ares_process_fd(channel_, readable ? fds[i].fd : ARES_SOCKET_BAD,
+                        writable ? fds[i].fd : ARES_SOCKET_BAD);
+        processed = true;
+      }
+      // Timeouts are handled by every ares_process_fd call; make one when no socket was ready.
+      if (!processed && in_flight_ > 0) ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+      RestartFollowUps();
+    }
+    // Shutting down: destroying the channel calls back every outstanding query with
+    // ARES_EDESTRUCTION; questions still queued are answered temperror as well.
+    ares_destroy(channel_);
+    channel_ = nullptr;
+    std::deque<Request*> left;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      left.swap(queue_);
+    }
+    for (Request* r : restart_) left.push_back(r);
+    restart_.clear();
+    for (Request* r : left) {
+      Finish(r, FailureAnswer(DnsStatus::kTempError, "DNS resolver shut down"));
+    }
+  }
+
+  void Start(Request* r) {
+    ++in_flight_;
+    queries_.fetch_add(1, std::memory_order_relaxed);
+    ares_query(channel_, r->name.c_str(), 1 /* C_IN */, static_cast<int>(r->type), &Loop::OnAnswer,
+               r);
+  }
+
+  void RestartFollowUps() {
+    while (!restart_.empty()) {
+      std::vector<Request*> again;
+      again.swap(restart_);
+      for (Request* r : again) Start(r);
+    }
+  }
+
+  static void OnAnswer(void* arg, int status, int timeouts, unsigned char* abuf, int alen) {
+    (void)timeouts;
+    auto* r = static_cast<Request*>(arg);
+    Loop* loop = r->loop;
+    --loop->in_flight_;
+    if (abuf == nullptr || alen <= 0 || status == ARES_EDESTRUCTION) {
+      loop->Finish(r, AnswerFromAresStatus(status));
+      return;
+    }
+    ParsedResponse parsed =
+        ParseDnsResponse(std::span<const uint8_t>(abuf, static_cast<size_t>(alen)), r->name,
+                         r->type, loop->negative_ttl());
+    for (std::string& n : parsed.answer.cname_chain) r->chain.push_back(std::move(n));
+    parsed.answer.cname_chain.clear();
+    if (!parsed.follow.empty() || r->chain.empty()) parsed.answer.canonical_name.clear();
+    r->chain_ttl = std::min(r->chain_ttl, parsed.chain_ttl);
+    if (!parsed.follow.empty()) {
+      if (r->requeries >= loop->options_.max_cname_queries) {
+        loop->Finish(
+            r, FailureAnswer(DnsStatus::kPermError, "CNAME chain too long at " + parsed.follow));
+        return;
+      }
+      ++r->requeries;
+      r->name = std::move(parsed.follow);
+      loop->restart_.push_back(r);
+      return;
+    }
+    loop->Finish(r, std::move(parsed.answer));
+  }
+
+  void Finish(Request* r, DnsAnswer answer) {
+    if (answer.ok()) answer.ttl = std::min(answer.ttl, r->chain_ttl);
+    if (answer.timeout) timeouts_.fetch_add(1, std::memory_order_relaxed);
+    if (answer.status == DnsStatus::kTempError || answer.status == DnsStatus::kPermError) {
+      failures_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (!r->chain.empty() && answer.canonical_name.empty()) answer.canonical_name = r->name;
+    answer.cname_chain = std::move(r->chain);
+    r->answer = std::move(answer);
+    Waiter* w = r->waiter;
+    std::lock_guard<std::mutex> lock(w->mu);
+    if (--w->remaining == 0) w->cv.notify_all();
+  }
+
+  static void OnSocketState(void* data, ares_socket_t fd, int readable, int writable) {
+    auto* loop = static_cast<Loop*>(data);
+    if (!readable && !writable) {
+      loop->sockets_.erase(fd);
+    } else {
+      loop->sockets_[fd] = {readable != 0, writable != 0};
+    }
+  }
+
+  LiveDnsOptions options_;
+  ares_channel channel_ = nullptr;
+  int wake_fd_ = -1;
+  std::thread thread_;
+  std::mutex mu_;
+  std::deque<Request*> queue_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  // Owned by the loop thread:
+  size_t in_flight_ = 0;
+  std::vector<Request*> restart_;  // CNAME targets to ask once the current c-ares call returns
+  std::map<ares_socket_t, std::pair<bool, bool>> sockets_;  // fd -> (read, write) interest
+  std::atomic<uint64_t> queries_{0}, timeouts_{0}, failures_{0};
+};
+
+LiveDnsSource::LiveDnsSource(std::unique_ptr<Loop> loop) : loop_(std::move(loop)) {}
+LiveDnsSource::~LiveDnsSource() = default;
+
+Result<std::unique_ptr<LiveDnsSource>> LiveDnsSource::Create(const LiveDnsOptions& options) {
+  if (options.max_in_flight == 0 || options.tries < 1 || options.timeout_ms < 1) {
+    return Status::Error("live DNS: window, tries and timeout must be positive");
+  }
+  auto loop = std::make_unique<Loop>(options);
+  Status st = loop->Init();
+  if (!st.ok()) return st;
+  return std::unique_ptr<LiveDnsSource>(new LiveDnsSource(std::move(loop)));
+}
+
+DnsAnswer LiveDnsSource::Lookup(std::string_view name, DnsType type) {
+  DnsQuestion q{NormalizeDnsName(name), type};
+  return std::move(LookupMany(std::span<const DnsQuestion>(&q, 1)).front());
+}
+
+void LiveDnsSource::Prefetch(std::span<const DnsQuestion> questions) {
+  LookupMany(questions);
+}
+
+std::vector<DnsAnswer> LiveDnsSource::LookupMany(std::span<const DnsQuestion> questions) {
+  std::vector<Request> requests(questions.size());
+  std::vector<Request*> submit;
+  Waiter waiter;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    Request& r = requests[i];
+    r.name = NormalizeDnsName(questions[i].name);
+    r.type = questions[i].type;
+    if (!IsQueryableDnsName(r.name)) {
+      r.answer = FailureAnswer(DnsStatus::kPermError, "not a queryable DNS name: '" + r.name + "'");
+      continue;
+    }
+    r.waiter = &waiter;
+    r.loop = loop_.get();
+    submit.push_back(&r);
+  }
+  if (!submit.empty()) {
+    waiter.remaining = submit.size();
+    loop_->Submit(submit);
+    std::unique_lock<std::mutex> lock(waiter.mu);
+    waiter.cv.wait(lock, [&] { return waiter.remaining == 0; });
+  }
+  std::vector<DnsAnswer> answers;
+  answers.reserve(requests.size());
+  for (Request& r : requests) answers.push_back(std::move(r.answer));
+  return answers;
+}
+
+LiveDnsStats LiveDnsSource::stats() const {
+  return loop_->stats();
+}
+
+}  // namespace mv

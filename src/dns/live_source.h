@@ -1,0 +1,63 @@
+// LiveDnsSource: asks real DNS servers through c-ares. One event-loop thread owns the c-ares
+// channel and keeps up to `max_in_flight` queries outstanding; any number of threads submit
+// questions through a locked queue and block until their answers arrive. UDP with EDNS0, TCP when a
+// reply is truncated, per-try timeouts and retries; answers are parsed from the wire so TTLs and
+// SOA minimums survive.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dns/resolver.h"
+#include "util/status.h"
+
+namespace mv {
+
+struct LiveDnsOptions {
+  // "HOST[:PORT]" (IPv6 as "[ADDR]:PORT"); empty means the servers of /etc/resolv.conf.
+  std::vector<std::string> servers;
+  // c-ares waits timeout_ms on the first try and doubles it on each later round, so a dead server
+  // costs at most timeout_ms * (2^tries - 1) per question.
+  int timeout_ms = 2000;
+  int tries = 2;
+  size_t max_in_flight = 256;
+  bool edns = true;             // EDNS0 OPT record, so larger answers fit in UDP
+  uint16_t edns_size = 1232;    // advertised UDP payload size (the DNS flag day 2020 value)
+  uint32_t negative_ttl = 300;  // for negative answers without a SOA
+  int max_cname_queries = 8;    // re-queries for CNAME targets the server did not include
+};
+
+struct LiveDnsStats {
+  uint64_t queries = 0;   // c-ares queries started (a question with CNAME re-queries counts more)
+  uint64_t timeouts = 0;  // questions that ended with no answer in time
+  uint64_t failures = 0;  // questions that ended in temperror or permerror (timeouts included)
+};
+
+class LiveDnsSource : public DnsResolver {
+ public:
+  static Result<std::unique_ptr<LiveDnsSource>> Create(const LiveDnsOptions& options);
+  ~LiveDnsSource() override;
+  LiveDnsSource(const LiveDnsSource&) = delete;
+  LiveDnsSource& operator=(const LiveDnsSource&) = delete;
+
+  DnsAnswer Lookup(std::string_view name, DnsType type) override;
+  void Prefetch(std::span<const DnsQuestion> questions) override;
+  std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
+
+  LiveDnsStats stats() const;
+
+  class Loop;  // the event-loop thread and the c-ares channel (live_source.cc)
+
+ private:
+  explicit LiveDnsSource(std::unique_ptr<Loop> loop);
+  std::unique_ptr<Loop> loop_;
+};
+
+// Whether `name` (normalised) can be put in a query: 1..253 bytes, labels of 1..63 printable
+// non-space bytes without backslashes. Others get permerror without reaching the network.
+bool IsQueryableDnsName(std::string_view name);
+
+}  // namespace mv

@@ -1,0 +1,48 @@
+// RecordingResolver: the forensic evidence of a run. It wraps the resolver a run uses and keeps
+// every answer handed out, then writes them as a master file that LoadZoneFile reads back: records
+// with their TTLs, CNAME chains, and ";@mailverify STATUS NAME TYPE TTL [DETAIL]" outcome lines for
+// NXDOMAIN, NODATA, temperror (or "timeout") and permerror, so that replaying the file gives the
+// same status, records, TTL, chain and error for every question the run asked.
+//
+// The first answer to a question wins (a later re-query after TTL expiry may differ; the file keeps
+// what the earliest messages were judged with and `changed()` counts the differences). Output is
+// sorted and has no timestamps, so two runs with the same answers write identical files. Written
+// atomically (temporary file, then rename) by Flush, which may be called any number of times.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "dns/resolver.h"
+#include "util/status.h"
+
+namespace mv {
+
+class RecordingResolver : public DnsResolver {
+ public:
+  // `inner` must outlive the recorder.
+  RecordingResolver(DnsResolver* inner, std::string path);
+
+  DnsAnswer Lookup(std::string_view name, DnsType type) override;
+  void Prefetch(std::span<const DnsQuestion> questions) override;
+  std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
+
+  // The snapshot text as Flush would write it.
+  Result<std::string> Render() const;
+  Status Flush() const;
+
+  size_t size() const;       // questions recorded
+  uint64_t changed() const;  // later answers that differed from the recorded one
+
+ private:
+  void Record(const std::string& name, DnsType type, const DnsAnswer& answer);
+
+  DnsResolver* inner_;
+  std::string path_;
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, DnsType>, DnsAnswer> answers_;
+  uint64_t changed_ = 0;
+};
+
+}  // namespace mv

@@ -1,0 +1,195 @@
+#include "dns/zone_loader.h"
+
+#include <stdio.h>
+
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "dns/ldns_records.h"
+
+namespace mv {
+namespace {
+
+constexpr std::string_view kMarker = ";@mailverify";
+
+Status LineError(std::string_view file, int line, const std::string& what) {
+  return Status::Error(std::string(file) + ":" + std::to_string(line) + ": " + what);
+}
+
+bool ParseUint32(std::string_view s, uint32_t* out) {
+  if (s.empty() || s.size() > 10) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (v > UINT32_MAX) return false;
+  *out = static_cast<uint32_t>(v);
+  return true;
+}
+
+// ";@mailverify STATUS NAME TYPE TTL [DETAIL]" (leading blanks allowed).
+Status ParseMarker(std::string_view line, std::string_view file, int line_nr,
+                   MemoryDnsSource* out) {
+  std::istringstream in{std::string(line.substr(kMarker.size()))};
+  std::string status_word, name, type_word, ttl_word;
+  if (!(in >> status_word >> name >> type_word >> ttl_word)) {
+    return LineError(file, line_nr, "expected ';@mailverify STATUS NAME TYPE TTL [DETAIL]'");
+  }
+  MemoryDnsSource::Outcome outcome;
+  if (status_word == "timeout") {
+    outcome.status = DnsStatus::kTempError;
+    outcome.timeout = true;
+  } else if (!DnsStatusFromName(status_word, &outcome.status) || outcome.status == DnsStatus::kOk) {
+    return LineError(file, line_nr, "unknown outcome '" + status_word + "'");
+  }
+  DnsType type;
+  if (!DnsTypeFromName(type_word, &type)) {
+    return LineError(file, line_nr, "unknown type '" + type_word + "'");
+  }
+  if (!ParseUint32(ttl_word, &outcome.ttl)) {
+    return LineError(file, line_nr, "bad TTL '" + ttl_word + "'");
+  }
+  std::string detail;
+  std::getline(in, detail);
+  size_t start = detail.find_first_not_of(" \t");
+  outcome.error = start == std::string::npos ? std::string() : detail.substr(start);
+  while (!outcome.error.empty() && outcome.error.back() == '\r') outcome.error.pop_back();
+  out->SetOutcome(name, type, std::move(outcome));
+  return Status::Ok();
+}
+
+Status LoadMarkers(std::string_view text, std::string_view file, MemoryDnsSource* out) {
+  int line_nr = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_nr;
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos) continue;
+    line.remove_prefix(first);
+    if (line.substr(0, kMarker.size()) != kMarker) continue;
+    Status st = ParseMarker(line, file, line_nr, out);
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+constexpr const char* kSentinelOrigin = "no-origin.mailverify.invalid.";
+
+bool IsUnderSentinel(const std::string& name) {
+  constexpr std::string_view kSuffix = "no-origin.mailverify.invalid";
+  return name.size() >= kSuffix.size() &&
+         std::string_view(name).substr(name.size() - kSuffix.size()) == kSuffix;
+}
+
+struct LdnsDeleter {
+  void operator()(ldns_rr* p) const { ldns_rr_free(p); }
+  void operator()(FILE* f) const { fclose(f); }
+};
+
+}  // namespace
+
+Status LoadZoneText(std::string_view text, std::string_view display_name, MemoryDnsSource* out) {
+  Status st = LoadMarkers(text, display_name, out);
+  if (!st.ok()) return st;
+  if (text.empty()) return Status::Ok();
+  std::unique_ptr<FILE, LdnsDeleter> fp(fmemopen(const_cast<char*>(text.data()), text.size(), "r"));
+  if (!fp) return Status::Error(std::string(display_name) + ": cannot read");
+
+  uint32_t default_ttl = LDNS_DEFAULT_TTL;
+  // ldns would silently make relative names absolute under the root; under this origin they show.
+  ldns_rdf* origin = ldns_dname_new_frm_str(kSentinelOrigin);
+  ldns_rdf* prev = nullptr;
+  int line_nr = 1;
+  std::vector<std::string> owners;
+  std::set<std::string> apexes;
+  Status result = Status::Ok();
+  while (result.ok() && !feof(fp.get())) {
+    ldns_rr* raw = nullptr;
+    const int start_line = line_nr;
+    ldns_status s = ldns_rr_new_frm_fp_l(&raw, fp.get(), &default_ttl, &origin, &prev, &line_nr);
+    std::unique_ptr<ldns_rr, LdnsDeleter> rr(raw);
+    if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
+        s == LDNS_STATUS_SYNTAX_ORIGIN) {
+      continue;
+    }
+    // ldns has counted the newline that ended the entry (if any): report the entry's last line.
+    const bool ended_by_newline = !(feof(fp.get()) && text.back() != '\n');
+    const int err_line = std::max(start_line, ended_by_newline ? line_nr - 1 : line_nr);
+    if (s == LDNS_STATUS_SYNTAX_INCLUDE) {
+      result = LineError(display_name, err_line, "$INCLUDE is not supported");
+      break;
+    }
+    if (s != LDNS_STATUS_OK) {
+      result = LineError(display_name, err_line, ldns_get_errorstr_by_id(s));
+      break;
+    }
+    const ldns_rdf* owner_rdf = ldns_rr_owner(rr.get());
+    std::string owner = LdnsNameToString(owner_rdf);
+    DnsRecord record;
+    const bool convertible = RecordFromLdns(rr.get(), &record);
+    if (IsUnderSentinel(owner) || (convertible && IsUnderSentinel(record.target))) {
+      result = LineError(display_name, err_line, "relative name before any $ORIGIN");
+      break;
+    }
+    if (ldns_rr_get_class(rr.get()) != LDNS_RR_CLASS_IN) {
+      result = LineError(display_name, err_line, "only class IN is supported");
+      break;
+    }
+    if (ldns_dname_is_wildcard(owner_rdf)) {
+      result = LineError(display_name, err_line, "wildcard owner names are not supported");
+      break;
+    }
+    if (convertible) {
+      out->Add(owner, std::move(record));
+    } else if (ldns_rr_get_type(rr.get()) == LDNS_RR_TYPE_SOA) {
+      out->AddName(owner);
+      out->SetZoneNegativeTtl(owner, SoaNegativeTtl(rr.get()));
+      apexes.insert(owner);
+    } else {
+      out->AddName(owner);
+    }
+    owners.push_back(std::move(owner));
+  }
+  ldns_rdf_deep_free(origin);
+  ldns_rdf_deep_free(prev);
+  if (!result.ok()) return result;
+
+  // Empty non-terminals (e.g. _domainkey.example.com above s1._domainkey.example.com) exist, but
+  // only where the file says where the zone starts (a SOA): above it we cannot know.
+  for (const std::string& owner : owners) {
+    std::vector<std::string_view> between;
+    std::string_view n = owner;
+    bool found_apex = false;
+    for (size_t dot = n.find('.'); dot != std::string_view::npos; dot = n.find('.')) {
+      n.remove_prefix(dot + 1);
+      if (apexes.count(std::string(n))) {
+        found_apex = true;
+        break;
+      }
+      between.push_back(n);
+    }
+    if (found_apex) {
+      for (std::string_view ent : between) out->AddName(ent);
+    }
+  }
+  return Status::Ok();
+}
+
+Status LoadZoneFile(const std::string& path, MemoryDnsSource* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(path + ": cannot open");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::Error(path + ": read error");
+  return LoadZoneText(text.str(), path, out);
+}
+
+}  // namespace mv

@@ -1,0 +1,32 @@
+// Zone-file loading: RFC 1035 master files (parsed by ldns) into a MemoryDnsSource, for
+// `--dns-zone` snapshots and `--keys` files. One file may hold names of many unrelated domains
+// (absolute owner names, or relative ones after $ORIGIN); $TTL and $ORIGIN are honoured, $INCLUDE
+// is refused.
+//
+// Besides records, a file may carry outcome lines written by the recorder, which other tools read
+// as comments:
+//   ;@mailverify STATUS NAME TYPE TTL [DETAIL]
+// STATUS is nxdomain, nodata, temperror, timeout (a temperror that was a timeout) or permerror;
+// NAME is absolute (trailing dot optional); DETAIL is the error text. The question (NAME, TYPE) is
+// then answered with that status whatever records the file holds, so a replay reproduces the
+// recorded run.
+//
+// Names that own only other types (NS, SOA, ...) and empty non-terminals below a SOA in the same
+// file exist (NODATA); any other name is NXDOMAIN. A SOA sets the negative TTL (min(TTL, MINIMUM))
+// of the names at and below it. Wildcard owners are refused rather than answered wrongly.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "dns/memory_source.h"
+#include "util/status.h"
+
+namespace mv {
+
+// Errors name the file and line: "zones/a.zone:12: ...".
+Status LoadZoneFile(const std::string& path, MemoryDnsSource* out);
+// The same from text in memory; `display_name` stands for the file name in errors.
+Status LoadZoneText(std::string_view text, std::string_view display_name, MemoryDnsSource* out);
+
+}  // namespace mv
