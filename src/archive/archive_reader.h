@@ -1,8 +1,22 @@
 // ArchiveReader: turns a list of inputs (mbox files, Maildir trees, .eml files, directories, stdin,
-// any of them gzip/xz/zstd/bzip2 compressed) into one ordered stream of RawMessages. Inputs are read
-// in the order given (directories in sorted order), one message at a time, with memory bounded
+// any of them gzip/xz/zstd/bzip2 compressed) into one ordered stream of RawMessages. Inputs are
+// read in the order given (directories in sorted order), one message at a time, with memory bounded
 // independently of the archive size. A failing input never stops the stream: it yields a RawMessage
 // with `input_error` set and the reader moves on to the next input.
+//
+// Formats are detected by content, never by name: gzip/xz/zstd/bzip2 by magic bytes, then an mbox
+// when the (decompressed) data starts with "From ", otherwise a single message. A directory that
+// has cur/ and new/ subdirectories is a Maildir: its cur/ then new/ files, then its Maildir++
+// subfolders (".Name" directories), each in byte order; tmp/ and other files are ignored. Any other
+// directory is walked recursively in byte order of names; names starting with '.' are skipped and
+// symbolic links to directories are not followed.
+//
+// mbox conventions (see ArchiveOptions for the dialects): a message starts after a "From " line
+// that is at the start of the file or follows an empty line; that "From " line is not part of the
+// message, and neither is the one empty line (LF or CRLF) in front of the next "From " line or at
+// the end of the file, which the mbox writer added (as Python's mailbox and mutt read it).
+// Provenance: `offset` is where the "From " line starts, `size` the stored bytes after it (before
+// un-quoting, without the separating empty line).
 #pragma once
 
 #include <cstdint>
@@ -10,12 +24,19 @@
 #include <string>
 #include <vector>
 
+#include "archive/archive_options.h"
 #include "message/raw_message.h"
 
 namespace mv {
 
 // One unit of work: a path, or a byte range of an uncompressed mbox (for scale-out shards, where
 // `first_index` numbers the messages as a whole-file read would). A path of "-" is stdin.
+// A range holds the messages whose "From " line starts in [begin, end): it starts at the first
+// separator at or after `begin` and runs past `end` to the end of its last message, so ranges that
+// tile a file yield exactly the messages of a whole-file read. Ranges also work on compressed or
+// piped mboxes (offsets are then in the decompressed stream, and the bytes before `begin` are read
+// and dropped). On a single-message file a range yields the message when begin is 0; on a
+// directory begin/end are ignored.
 struct InputSpec {
   std::string path;
   uint64_t begin = 0;
@@ -24,19 +45,20 @@ struct InputSpec {
 };
 
 struct ArchiveStats {
-  uint64_t messages = 0;
+  uint64_t messages = 0;      // records that stand for a message (including oversized ones)
   uint64_t bytes = 0;         // bytes of message data handed on
-  uint64_t input_errors = 0;  // inputs that failed, wholly or part-way
+  uint64_t input_errors = 0;  // inputs that failed, wholly or part-way (input_error records)
 };
 
 class ArchiveReader {
  public:
-  explicit ArchiveReader(std::vector<InputSpec> inputs);
+  explicit ArchiveReader(std::vector<InputSpec> inputs, ArchiveOptions options = {});
   ~ArchiveReader();
   ArchiveReader(const ArchiveReader&) = delete;
   ArchiveReader& operator=(const ArchiveReader&) = delete;
 
-  // Produces the next message in input order; returns false at the end of the last input.
+  // Produces the next message in input order; returns false at the end of the last input. `out` may
+  // be reused between calls (its strings keep their capacity).
   bool Next(RawMessage* out);
 
   const ArchiveStats& stats() const;

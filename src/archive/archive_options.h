@@ -1,0 +1,41 @@
+// ArchiveOptions: how an ArchiveReader interprets its inputs — which mbox dialect to assume, how
+// big its read chunks are, and the largest message it will hold in memory.
+#pragma once
+
+#include <cstddef>
+
+namespace mv {
+
+// How message boundaries and "From " quoting in an mbox are read.
+//  kAuto    (default) separators are "From " lines after an empty line; a message whose
+//           Content-Length header makes its body end exactly on the next "From " line (or on EOF)
+//           is cut there and handed on as stored (mboxcl2); any other message is un-quoted the
+//           mboxrd way (a line /^>+From / loses one '>'). A Content-Length that matches the stored
+//           body also means nothing was quoted, so such a message is not un-quoted either.
+//  kMboxrd  Content-Length is ignored; every message is un-quoted the mboxrd way.
+//  kMboxo   Content-Length is ignored; nothing is un-quoted (mboxo quoting cannot be undone:
+//           ">From " may have been "From " or ">From " when delivered).
+//  kMboxcl2 Content-Length is honoured when it lands on a "From " line or EOF, otherwise the
+//           separator rule applies; nothing is un-quoted (mboxcl2 does not quote).
+enum class MboxVariant { kAuto, kMboxrd, kMboxo, kMboxcl2 };
+
+// How a file (after decompression) is classified.
+//  kAuto  an mbox when it starts with "From ", otherwise one message (.eml).
+//  kMbox  always an mbox; bytes before the first separator are reported as an input error.
+//  kEml   always one message.
+enum class FileFormat { kAuto, kMbox, kEml };
+
+struct ArchiveOptions {
+  MboxVariant mbox_variant = MboxVariant::kAuto;
+  FileFormat file_format = FileFormat::kAuto;
+  // Bytes read from an input at a time. Each message is a view into one such chunk, so the memory
+  // the reader pins is about chunk_size times the number of chunks still referenced downstream.
+  size_t chunk_size = size_t{8} << 20;
+  // A message (or single-message file) larger than this is not held in memory: it is skipped and
+  // handed on as a record with `read_error` set and empty bytes.
+  size_t max_message_size = size_t{256} << 20;
+  // Descriptor read for the input path "-" (stdin by default; tests pass a pipe).
+  int stdin_fd = 0;
+};
+
+}  // namespace mv

@@ -1,0 +1,375 @@
+#include "archive/mbox_splitter.h"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "archive/line_marker_scan.h"
+
+namespace mv {
+
+namespace {
+
+// Bytes kept before a scan position when the buffer moves, so that LineIsEmpty can look back.
+constexpr uint64_t kLookBack = 2;
+
+bool StartsWithFrom(const char* p) {
+  return std::memcmp(p, "From ", 5) == 0;
+}
+
+}  // namespace
+
+bool FindContentLength(std::string_view m, uint64_t* length, size_t* body_offset) {
+  bool have_length = false;
+  uint64_t value = 0;
+  size_t i = 0;
+  while (i < m.size()) {
+    const void* nl = std::memchr(m.data() + i, '\n', m.size() - i);
+    size_t line_end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - m.data()) : m.size();
+    size_t content_end = line_end;
+    if (content_end > i && m[content_end - 1] == '\r') --content_end;
+    if (content_end == i) {  // the empty line that ends the header block
+      if (!have_length) return false;
+      *length = value;
+      *body_offset = nl ? line_end + 1 : m.size();
+      return true;
+    }
+    constexpr std::string_view kName = "Content-Length:";
+    if (!have_length && content_end - i > kName.size() &&
+        strncasecmp(m.data() + i, kName.data(), kName.size()) == 0) {
+      size_t p = i + kName.size();
+      while (p < content_end && (m[p] == ' ' || m[p] == '\t')) ++p;
+      size_t digits = 0;
+      uint64_t v = 0;
+      while (p < content_end && m[p] >= '0' && m[p] <= '9' && digits < 18) {
+        v = v * 10 + static_cast<uint64_t>(m[p] - '0');
+        ++p;
+        ++digits;
+      }
+      while (p < content_end && (m[p] == ' ' || m[p] == '\t')) ++p;
+      if (digits > 0 && p == content_end) {
+        have_length = true;
+        value = v;
+      }
+    }
+    if (nl == nullptr) break;
+    i = line_end + 1;
+  }
+  return false;  // no body: Content-Length cannot place anything
+}
+
+MboxSplitter::MboxSplitter(ByteSource* source, const ArchiveOptions& options, std::string_view head,
+                           uint64_t begin, uint64_t end)
+    : source_(source), options_(options), begin_(begin), end_(end) {
+  options_.chunk_size = std::max<size_t>(options_.chunk_size, 64);
+  cap_ = std::max(options_.chunk_size, head.size());
+  buf_ = std::make_shared_for_overwrite<char[]>(cap_);
+  std::memcpy(buf_.get(), head.data(), head.size());
+  len_ = head.size();
+  // A range far into the stream: drop what lies before it (lseek on plain files), keeping a few
+  // bytes so the separator test can see the empty line in front of `begin`.
+  if (begin_ > kLookBack + 1 && begin_ - kLookBack - 1 > len_) {
+    uint64_t want = begin_ - kLookBack - 1 - len_;
+    Result<uint64_t> skipped = source_->Skip(want);
+    if (!skipped.ok()) {
+      error_ = skipped.status();
+      eof_ = true;
+    } else if (*skipped < want) {
+      eof_ = true;
+    }
+    base_ = len_ + (skipped.ok() ? *skipped : 0);
+    len_ = 0;
+  }
+}
+
+bool MboxSplitter::LineIsEmpty(uint64_t nl) const {
+  if (nl == 0) return true;
+  if (nl - 1 < base_) return false;
+  char c = *At(nl - 1);
+  if (c == '\n') return true;
+  if (c != '\r') return false;
+  return nl - 1 == 0 || (nl - 2 >= base_ && *At(nl - 2) == '\n');
+}
+
+bool MboxSplitter::Fill(uint64_t keep_from) {
+  if (eof_) return false;
+  keep_from = std::clamp(keep_from, base_, End());
+  const size_t keep = End() - keep_from;
+  const size_t chunk = options_.chunk_size;
+  const size_t min_room = std::max<size_t>(chunk / 4, 16);
+  size_t new_cap = cap_;
+  if (keep + min_room > cap_) {
+    new_cap = std::max(cap_ * 2, keep + min_room);  // one message fills the buffer: grow
+  } else if (cap_ > 2 * chunk && keep + min_room <= chunk) {
+    new_cap = chunk;  // done with an oversized message: give the memory back
+  }
+  if (new_cap == cap_ && buf_.use_count() == 1) {
+    // Nobody downstream holds this buffer: reuse it.
+    if (keep > 0 && keep_from != base_) std::memmove(buf_.get(), At(keep_from), keep);
+  } else {
+    auto fresh = std::make_shared_for_overwrite<char[]>(new_cap);
+    if (keep > 0) std::memcpy(fresh.get(), At(keep_from), keep);
+    buf_ = std::move(fresh);
+    cap_ = new_cap;
+  }
+  base_ = keep_from;
+  len_ = keep;
+  while (len_ < cap_) {
+    Result<size_t> r = source_->Read(buf_.get() + len_, cap_ - len_);
+    if (!r.ok()) {
+      error_ = r.status();
+      eof_ = true;
+      break;
+    }
+    if (*r == 0) {
+      eof_ = true;
+      break;
+    }
+    len_ += *r;
+  }
+  return len_ > keep;
+}
+
+MboxSplitter::Event MboxSplitter::InputError(RawMessage* out, uint64_t offset, uint64_t size,
+                                             std::string reason) {
+  out->buffer.reset();
+  out->bytes = {};
+  out->provenance.offset = offset;
+  out->provenance.size = size;
+  out->read_error = std::move(reason);
+  out->input_error = true;
+  return Event::kInputError;
+}
+
+MboxSplitter::Event MboxSplitter::Next(RawMessage* out) {
+  out->read_error.clear();
+  out->input_error = false;
+  if (state_ == State::kFindFirst) {
+    Event event;
+    if (FindFirst(out, &event)) return event;
+  }
+  if (state_ == State::kFinished) return Event::kEnd;
+  return CutMessage(out);
+}
+
+// Positions pos_ on the first separator at or after begin_. Returns true with *event set when a
+// record is to be handed on now (leading junk or a read error).
+bool MboxSplitter::FindFirst(RawMessage* out, Event* event) {
+  state_ = State::kFinished;
+  uint64_t found = kNone;
+  if (begin_ == 0 && base_ == 0) {
+    while (len_ < 5 && Fill(0)) {
+    }
+    if (len_ >= 5 && StartsWithFrom(buf_.get())) found = 0;
+  }
+  uint64_t scan = std::max(begin_ > 0 ? begin_ - 1 : 0, base_);
+  while (found == kNone) {
+    const char* hit = End() - scan >= 2 ? FindLineMarker(At(scan), At(End()), false) : nullptr;
+    if (hit == nullptr) {
+      scan = std::max(scan, End() > 0 ? End() - 1 : 0);
+      if (!Fill(scan > kLookBack ? scan - kLookBack : 0)) break;
+      continue;
+    }
+    uint64_t nl = Abs(hit);
+    if (End() - nl < 6) {
+      if (Fill(nl > kLookBack ? nl - kLookBack : 0)) continue;
+      scan = nl + 1;
+      continue;
+    }
+    if (StartsWithFrom(hit + 1) && LineIsEmpty(nl)) found = nl + 1;
+    scan = nl + 1;
+  }
+  if (found == kNone) {
+    if (!error_.ok()) {
+      *event = InputError(out, End(), 0, error_.message());
+      return true;
+    }
+    if (begin_ == 0 && End() > 0) {
+      *event = InputError(out, 0, End(),
+                          std::to_string(End()) + " bytes with no \"From \" separator line");
+      return true;
+    }
+    return false;
+  }
+  if (found >= end_) return false;
+  pos_ = found;
+  state_ = State::kAtSeparator;
+  if (begin_ == 0 && found > 0) {
+    *event = InputError(out, 0, found,
+                        std::to_string(found) +
+                            " bytes before the first \"From \" separator line are not a message");
+    return true;
+  }
+  return false;
+}
+
+MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
+  const uint64_t msg = pos_;
+  const size_t max_size = options_.max_message_size;
+  bool oversized = false;
+  // Asks for more bytes; a message past max_message_size stops being kept (only the look-back is).
+  auto need_more = [&](uint64_t scan) {
+    if (!oversized && End() - msg > max_size) {
+      oversized = true;
+      quotes_.clear();
+    }
+    return Fill(oversized ? (scan > kLookBack ? scan - kLookBack : 0) : msg);
+  };
+
+  // The "From " line is not part of the message.
+  uint64_t hdr;
+  uint64_t scan = msg;
+  for (;;) {
+    const void* nl = std::memchr(At(scan), '\n', End() - scan);
+    if (nl != nullptr) {
+      hdr = Abs(static_cast<const char*>(nl)) + 1;
+      break;
+    }
+    scan = End();
+    if (!need_more(scan)) {
+      hdr = End();
+      break;
+    }
+  }
+
+  const MboxVariant variant = options_.mbox_variant;
+  const bool unquote = variant == MboxVariant::kAuto || variant == MboxVariant::kMboxrd;
+  quotes_.clear();
+  uint64_t end_msg = 0;
+  uint64_t next = kNone;
+  bool at_eof = false;
+  // Start at the From line's own line feed so a first line ">From " is seen too.
+  scan = hdr > msg ? hdr - 1 : hdr;
+  for (;;) {
+    const char* hit =
+        End() - scan >= 2 ? FindLineMarker(At(scan), At(End()), unquote && !oversized) : nullptr;
+    if (hit == nullptr) {
+      scan = std::max(scan, End() > 0 ? End() - 1 : 0);
+      if (need_more(scan)) continue;
+      at_eof = true;
+      break;
+    }
+    const uint64_t nl = Abs(hit);
+    if (hit[1] == 'F') {
+      if (End() - nl >= 6) {
+        if (StartsWithFrom(hit + 1) && LineIsEmpty(nl)) {
+          next = nl + 1;
+          end_msg = *At(nl - 1) == '\r' ? nl - 1 : nl;  // drop the separating empty line
+          break;
+        }
+        scan = nl + 1;
+        continue;
+      }
+    } else {
+      const char* q = hit + 1;
+      const char* e = At(End());
+      while (q < e && *q == '>') ++q;
+      if (e - q >= 5) {
+        if (StartsWithFrom(q)) quotes_.push_back(nl + 1);
+        scan = Abs(q);
+        continue;
+      }
+    }
+    // The candidate line runs past the buffered bytes.
+    scan = nl;
+    if (!need_more(scan)) scan = nl + 1;  // at EOF it cannot be a separator
+  }
+
+  if (at_eof) {
+    if (!error_.ok()) {
+      Event e = InputError(out, msg, End() - std::min(End(), hdr),
+                           error_.message() + " (the message at offset " + std::to_string(msg) +
+                               " is incomplete and is not handed on)");
+      state_ = State::kFinished;
+      return e;
+    }
+    end_msg = End();
+    if (end_msg > hdr && *At(end_msg - 1) == '\n' && LineIsEmpty(end_msg - 1)) {
+      end_msg -= (end_msg - 2 >= hdr && *At(end_msg - 2) == '\r') ? 2 : 1;
+    }
+  }
+
+  if (!oversized && (variant == MboxVariant::kAuto || variant == MboxVariant::kMboxcl2)) {
+    HonourContentLength(msg, hdr, &end_msg, &next);
+  }
+
+  out->provenance.offset = msg;
+  out->provenance.size = end_msg - hdr;
+  if (oversized) {
+    out->buffer.reset();
+    out->bytes = {};
+    out->read_error = "message of " + std::to_string(end_msg - hdr) +
+                      " bytes exceeds the maximum message size of " + std::to_string(max_size) +
+                      " bytes; skipped";
+  } else {
+    size_t n = end_msg - hdr;
+    if (!quotes_.empty()) {
+      // mboxrd: each /^>+From / line loses its first '>'; compact the message in place.
+      char* w = At(quotes_[0]);
+      for (size_t k = 0; k < quotes_.size(); ++k) {
+        uint64_t from = quotes_[k] + 1;
+        uint64_t to = k + 1 < quotes_.size() ? quotes_[k + 1] : end_msg;
+        std::memmove(w, At(from), to - from);
+        w += to - from;
+      }
+      n -= quotes_.size();
+    }
+    out->buffer = buf_;
+    out->bytes = std::string_view(At(hdr), n);
+  }
+  pos_ = next;
+  if (next == kNone || next >= end_) state_ = State::kFinished;
+  return Event::kMessage;
+}
+
+// mboxcl2: a Content-Length that puts the end of the body exactly on a "From " line (after at
+// most one separating empty line) or on EOF is taken as the message's extent; the body was then
+// stored without quoting, so nothing is un-quoted.
+void MboxSplitter::HonourContentLength(uint64_t msg, uint64_t hdr, uint64_t* end_msg,
+                                       uint64_t* next) {
+  uint64_t length;
+  size_t body;
+  // The header block ends at the first empty line, which is at the latest the one cut off in
+  // front of the separator (a body may start with an unquoted "From " line).
+  const uint64_t limit = std::min(End(), *end_msg + 2);
+  if (!FindContentLength(std::string_view(At(hdr), limit - hdr), &length, &body)) return;
+  if (length > options_.max_message_size) return;
+  const uint64_t target = hdr + body + length;
+  if (target == *end_msg) {
+    quotes_.clear();
+    return;
+  }
+  if (target - msg > options_.max_message_size) return;
+  while (End() < target + 7 && Fill(msg)) {
+  }
+  const bool clean_eof = eof_ && error_.ok();
+  auto from_at = [&](uint64_t a) { return End() - a >= 5 && StartsWithFrom(At(a)); };
+  uint64_t landed;
+  if (target > End()) {
+    return;
+  } else if (target == End()) {
+    if (!clean_eof) return;
+    landed = kNone;
+  } else if (from_at(target) && *At(target - 1) == '\n') {
+    landed = target;
+  } else {
+    uint64_t after = target;
+    if (*At(after) == '\r' && after + 1 < End()) ++after;
+    if (*At(after) != '\n') return;
+    ++after;
+    if (after == End() && clean_eof) {
+      landed = kNone;
+    } else if (from_at(after)) {
+      landed = after;
+    } else {
+      return;
+    }
+  }
+  *end_msg = target;
+  *next = landed;
+  quotes_.clear();
+}
+
+}  // namespace mv

@@ -1,0 +1,75 @@
+// MboxSplitter: cuts a byte stream in mbox format into messages without copying them. The stream is
+// read in chunks (ArchiveOptions::chunk_size) into reference-counted buffers; each message handed
+// on is a view into one buffer and keeps it alive. A message that runs past the end of a chunk is
+// moved to the front of the next buffer (grown when one message fills it), and mboxrd un-quoting is
+// done in place, so the common case costs one pass over the bytes and no per-message allocation.
+//
+// Boundary rules (see archive_reader.h): a separator is a "From " line at offset 0 or after an
+// empty line; the separator line and the one empty line before the next separator (or before EOF)
+// are not part of a message. ArchiveOptions::mbox_variant decides Content-Length handling and
+// un-quoting.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "archive/archive_options.h"
+#include "archive/byte_source.h"
+#include "message/raw_message.h"
+
+namespace mv {
+
+class MboxSplitter {
+ public:
+  enum class Event {
+    kMessage,     // a message (read_error set, bytes empty, when it exceeded max_message_size)
+    kInputError,  // input_error record: unreadable/corrupt stream, or bytes before the first "From
+                  // "
+    kEnd,
+  };
+
+  // `head`: the first bytes of the stream, already read by the caller to detect the format.
+  // Messages whose "From " line starts in [begin, end) are produced.
+  MboxSplitter(ByteSource* source, const ArchiveOptions& options, std::string_view head,
+               uint64_t begin = 0, uint64_t end = UINT64_MAX);
+
+  // Sets out's buffer, bytes, provenance offset/size, read_error and input_error; the caller owns
+  // provenance source and index. After an input error the stream may go on (leading junk) or end.
+  Event Next(RawMessage* out);
+
+ private:
+  enum class State { kFindFirst, kAtSeparator, kFinished };
+  static constexpr uint64_t kNone = UINT64_MAX;
+
+  char* At(uint64_t abs) const { return buf_.get() + (abs - base_); }
+  uint64_t Abs(const char* p) const { return base_ + static_cast<uint64_t>(p - buf_.get()); }
+  uint64_t End() const { return base_ + len_; }
+  bool LineIsEmpty(uint64_t newline) const;
+  bool Fill(uint64_t keep_from);
+  bool FindFirst(RawMessage* out, Event* event);
+  Event CutMessage(RawMessage* out);
+  void HonourContentLength(uint64_t msg, uint64_t hdr, uint64_t* end_msg, uint64_t* next);
+  Event InputError(RawMessage* out, uint64_t offset, uint64_t size, std::string reason);
+
+  ByteSource* source_;
+  ArchiveOptions options_;
+  uint64_t begin_;
+  uint64_t end_;
+  std::shared_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t len_ = 0;
+  uint64_t base_ = 0;  // stream offset of buf_[0]
+  bool eof_ = false;
+  Status error_;  // why the stream ended early, if it did
+  State state_ = State::kFindFirst;
+  uint64_t pos_ = 0;              // stream offset of the next separator's "From "
+  std::vector<uint64_t> quotes_;  // stream offsets of the '>' to drop (mboxrd), reused
+};
+
+// Parses the Content-Length header of the header block at the start of `message`. On success sets
+// *length and *body_offset (where the body starts, after the empty line) and returns true.
+bool FindContentLength(std::string_view message, uint64_t* length, size_t* body_offset);
+
+}  // namespace mv
