@@ -1,0 +1,256 @@
+#include "authres/authentication_results.h"
+
+#include <algorithm>
+
+namespace mv {
+namespace {
+
+bool IsTspecial(char c) {
+  switch (c) {
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '\\':
+    case '"':
+    case '/':
+    case '[':
+    case ']':
+    case '?':
+    case '=':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// RFC 2045 token: printable US-ASCII except space and tspecials.
+bool IsToken(std::string_view v) {
+  if (v.empty()) return false;
+  for (char c : v) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || IsTspecial(c)) return false;
+  }
+  return true;
+}
+
+// RFC 8601 2.2 Keyword: letters, digits and '-', not ending in '-'.
+bool IsKeyword(std::string_view v) {
+  if (v.empty() || v.back() == '-') return false;
+  for (char c : v) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsAtextAscii(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+}
+
+bool IsDotAtom(std::string_view v) {
+  if (v.empty() || v.front() == '.' || v.back() == '.') return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '.') {
+      if (v[i - 1] == '.') return false;
+    } else if (!IsAtextAscii(v[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A complete RFC 5322 quoted-string: quotes at both ends, quoted-pairs inside, no bare quote or
+// CTL.
+bool IsQuotedString(std::string_view v) {
+  if (v.size() < 2 || v.front() != '"' || v.back() != '"') return false;
+  for (size_t i = 1; i + 1 < v.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c == '\\') {
+      if (++i + 1 >= v.size()) return false;
+    } else if (c == '"' || c < 0x20 || c == 0x7f) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsDomainName(std::string_view v) {
+  if (v.empty() || v.front() == '.' || v.back() == '.') return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || (c == '.' && v[i - 1] != '.');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// RFC 8601 pvalue: value / [ [ local-part ] "@" ] domain-name. An address or a domain name may be
+// written bare; anything else falls back to value (token or quoted-string).
+std::string PropertyValue(std::string_view v) {
+  const size_t at = v.rfind('@');
+  if (at != std::string_view::npos) {
+    const std::string_view local = v.substr(0, at), domain = v.substr(at + 1);
+    if ((local.empty() || IsDotAtom(local) || IsQuotedString(local)) && IsDomainName(domain)) {
+      return std::string(v);
+    }
+  } else if (IsDomainName(v)) {
+    return std::string(v);
+  }
+  return AuthResValue(v);
+}
+
+// Control characters cannot be carried by a quoted-string or a comment in a header field.
+char Printable(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return (u < 0x20 || u == 0x7f) ? ' ' : c;
+}
+
+// Free text we write (reasons, comments) stays ASCII: not every consumer of the field reads RFC
+// 6532 UTF-8 (python3-authres does not), and the text is ours, so nothing a property names is lost.
+char PrintableAscii(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return u >= 0x80 ? '?' : Printable(c);
+}
+
+std::string QuotedAscii(std::string_view v) {
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(PrintableAscii(c));
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string Comment(std::string_view text) {
+  std::string out = "(";
+  for (char c : text) {
+    if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
+    out.push_back(PrintableAscii(c));
+  }
+  out.push_back(')');
+  return out;
+}
+
+void AddProperty(AuthResEntry* e, std::string_view ptype, std::string_view property,
+                 std::string_view value) {
+  if (value.empty()) return;
+  e->properties.push_back({std::string(ptype), std::string(property), std::string(value)});
+}
+
+AuthResEntry Entry(std::string_view method, std::string_view result, std::string_view reason) {
+  AuthResEntry e;
+  e.method = std::string(method);
+  e.result = std::string(result);
+  e.reason = std::string(reason);
+  return e;
+}
+
+std::string WithoutSpace(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string AuthResValue(std::string_view v) {
+  if (IsToken(v)) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(Printable(c));
+  }
+  out.push_back('"');
+  return out;
+}
+
+AuthResEntry DkimAuthRes(std::string_view result, std::string_view domain,
+                         std::string_view selector, std::string_view b_prefix,
+                         std::string_view reason, std::string_view identity,
+                         std::string_view algorithm) {
+  AuthResEntry e = Entry("dkim", result, reason);
+  AddProperty(&e, "header", "d", domain);
+  AddProperty(&e, "header", "i", identity);
+  AddProperty(&e, "header", "s", selector);
+  AddProperty(&e, "header", "a", algorithm);
+  AddProperty(&e, "header", "b", b_prefix);
+  return e;
+}
+
+AuthResEntry SpfAuthRes(std::string_view result, std::string_view mailfrom, std::string_view helo,
+                        std::string_view reason) {
+  AuthResEntry e = Entry("spf", result, reason);
+  AddProperty(&e, "smtp", "mailfrom", mailfrom);
+  AddProperty(&e, "smtp", "helo", helo);
+  return e;
+}
+
+AuthResEntry DmarcAuthRes(std::string_view result, std::string_view header_from,
+                          std::string_view policy, std::string_view reason) {
+  AuthResEntry e = Entry("dmarc", result, reason);
+  if (!policy.empty()) e.comment = "p=" + std::string(policy);
+  AddProperty(&e, "header", "from", header_from);
+  return e;
+}
+
+AuthResEntry ArcAuthRes(std::string_view result, std::string_view reason,
+                        std::string_view oldest_pass) {
+  AuthResEntry e = Entry("arc", result, reason);
+  if (!oldest_pass.empty()) e.comment = "oldest-pass=" + std::string(oldest_pass);
+  return e;
+}
+
+std::vector<std::string> HeaderBPrefixes(const std::vector<std::string>& b_values,
+                                         size_t min_length) {
+  std::vector<std::string> full;
+  for (const std::string& b : b_values) full.push_back(WithoutSpace(b));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < full.size(); ++i) {
+    size_t len = std::min(min_length, full[i].size());
+    for (size_t j = 0; j < full.size(); ++j) {
+      if (j == i || full[j] == full[i]) continue;
+      // Grow until the prefix differs from signature j (or the whole value is used).
+      while (len < full[i].size() && full[j].compare(0, len, full[i], 0, len) == 0) ++len;
+    }
+    out.push_back(full[i].substr(0, len));
+  }
+  return out;
+}
+
+Result<std::string> FormatAuthenticationResults(std::string_view authserv_id,
+                                                const std::vector<AuthResEntry>& entries,
+                                                const AuthResFormat& format) {
+  if (authserv_id.empty()) return Status::Error("empty authserv-id");
+  std::string out = AuthResValue(authserv_id);
+  if (entries.empty()) return out + "; none";
+  for (const AuthResEntry& e : entries) {
+    if (!IsKeyword(e.method)) return Status::Error("method is not a keyword: " + e.method);
+    if (!IsKeyword(e.result)) return Status::Error("result is not a keyword: " + e.result);
+    out += format.separator;
+    out += e.method + "=" + e.result;
+    if (!e.comment.empty()) out += " " + Comment(e.comment);
+    if (!e.reason.empty()) {
+      out += " reason=" + (IsToken(e.reason) ? e.reason : QuotedAscii(e.reason));
+    }
+    for (const AuthResProperty& p : e.properties) {
+      if (!IsKeyword(p.ptype) || !IsKeyword(p.property)) {
+        return Status::Error("property name is not a keyword: " + p.ptype + "." + p.property);
+      }
+      out += " " + p.ptype + "." + p.property + "=" + PropertyValue(p.value);
+    }
+  }
+  return out;
+}
+
+}  // namespace mv
