@@ -1,4 +1,5 @@
 #include "dns/response_parser.h"
+
 #include <algorithm>
 #include <memory>
 

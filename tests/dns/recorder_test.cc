@@ -1,0 +1,177 @@
+#include "dns/recording_resolver.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "answer_matchers.h"
+#include "dns/zone_loader.h"
+#include "test_sources.h"
+
+namespace mv {
+namespace {
+
+// A source with every kind of answer a live run can produce.
+void FillSource(MemoryDnsSource* s) {
+  s->AddTxt("example.com", {"v=spf1 ", "ip4:192.0.2.0/24 -all"}, 300);
+  s->AddTxt("two.example.com", {"one"}, 100);
+  s->AddTxt("two.example.com", {"two"}, 90);
+  s->AddTxt("odd.example.com", {"quote\" back\\slash semi; \x01\xff", ""}, 60);
+  s->AddTxt("long.example.com", {std::string(600, 'k')}, 60);
+  s->AddAddress("example.com", "192.0.2.1", 50);
+  s->AddAddress("example.com", "2001:db8::1", 40);
+  DnsRecord mx;
+  mx.type = DnsType::kMx;
+  mx.ttl = 70;
+  mx.preference = 10;
+  mx.target = "mx.example.com";
+  s->Add("example.com", mx);
+  DnsRecord ptr;
+  ptr.type = DnsType::kPtr;
+  ptr.ttl = 80;
+  ptr.target = "mx.example.com";
+  s->Add("1.2.0.192.in-addr.arpa", ptr);
+  s->AddCname("s1._domainkey.example.com", "s1.provider.example", 30);
+  s->AddCname("s1.provider.example", "key.provider.example", 3000);
+  s->AddTxt("key.provider.example", {"v=DKIM1; p=KEY"}, 500);
+  s->AddCname("dangling.example.com", "gone.provider.example", 20);
+  s->SetZoneNegativeTtl("provider.example", 45);
+  s->SetZoneNegativeTtl("example.com", 55);
+  s->SetOutcome("slow.example.net", DnsType::kTxt,
+                {DnsStatus::kTempError, 0, "DNS timeout", /*timeout=*/true});
+  s->SetOutcome("fail.example.net", DnsType::kTxt,
+                {DnsStatus::kTempError, 0, "DNS: Server failed", false});
+  s->SetOutcome("bad.example.net", DnsType::kMx, {DnsStatus::kPermError, 0, "malformed answer"});
+}
+
+std::vector<DnsQuestion> Questions() {
+  return {{"example.com", DnsType::kTxt},
+          {"two.example.com", DnsType::kTxt},
+          {"odd.example.com", DnsType::kTxt},
+          {"example.com", DnsType::kA},
+          {"example.com", DnsType::kAaaa},
+          {"example.com", DnsType::kMx},
+          {"1.2.0.192.in-addr.arpa", DnsType::kPtr},
+          {"s1._domainkey.example.com", DnsType::kTxt},
+          {"key.provider.example", DnsType::kTxt},  // also reached through the chain
+          {"dangling.example.com", DnsType::kTxt},
+          {"nothing.example.com", DnsType::kTxt},
+          {"two.example.com", DnsType::kMx},
+          {"slow.example.net", DnsType::kTxt},
+          {"fail.example.net", DnsType::kTxt},
+          {"bad.example.net", DnsType::kMx}};
+}
+
+TEST(RecordingResolver, ReplayGivesIdenticalAnswers) {
+  MemoryDnsSource live("dns");
+  FillSource(&live);
+  RecordingResolver recorder(&live, "/nonexistent/unused");
+  std::vector<DnsQuestion> questions = Questions();
+  std::vector<DnsAnswer> original;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    original.push_back(recorder.Lookup(questions[i].name, questions[i].type));
+  }
+  EXPECT_EQ(recorder.size(), questions.size());
+  Result<std::string> text = recorder.Render();
+  ASSERT_TRUE(text.ok()) << text.error();
+
+  MemoryDnsSource replay("zone");
+  Status st = LoadZoneText(*text, "recorded.zone", &replay);
+  ASSERT_TRUE(st.ok()) << st.message() << "\n" << *text;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    DnsAnswer again = replay.Lookup(questions[i].name, questions[i].type);
+    EXPECT_EQ(CanonicalAnswer(again), CanonicalAnswer(original[i]))
+        << questions[i].name << " " << DnsTypeName(questions[i].type) << "\n"
+        << *text;
+    EXPECT_EQ(again.source, "zone");
+  }
+  // Spot checks that the comparison above compares something.
+  EXPECT_EQ(original[7].cname_chain.size(), 2u);
+  EXPECT_EQ(original[7].ttl, 30u);
+  EXPECT_EQ(original[9].status, DnsStatus::kNxDomain);
+  EXPECT_EQ(original[9].ttl, 45u);
+  EXPECT_EQ(original[11].status, DnsStatus::kNoData);
+  EXPECT_TRUE(original[12].timeout);
+  // Questions never asked stay unknown to the replay.
+  EXPECT_EQ(replay.Lookup("example.com", DnsType::kPtr).status, DnsStatus::kNoData);
+  EXPECT_EQ(replay.Lookup("unasked.example.org", DnsType::kTxt).status, DnsStatus::kNxDomain);
+}
+
+TEST(RecordingResolver, OutputIsSortedAndDeterministic) {
+  MemoryDnsSource live("dns");
+  FillSource(&live);
+  RecordingResolver forward(&live, "/nonexistent/unused");
+  RecordingResolver backward(&live, "/nonexistent/unused");
+  std::vector<DnsQuestion> questions = Questions();
+  forward.LookupMany(questions);
+  for (size_t i = questions.size(); i-- > 0;) {
+    backward.Lookup(questions[i].name, questions[i].type);
+    backward.Lookup(questions[i].name, questions[i].type);
+  }
+  Result<std::string> a = forward.Render();
+  Result<std::string> b = backward.Render();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_NE(a->find(";@mailverify timeout slow.example.net. TXT 0 DNS timeout\n"),
+            std::string::npos);
+  EXPECT_NE(a->find(";@mailverify permerror bad.example.net. MX 0 malformed answer\n"),
+            std::string::npos);
+  EXPECT_NE(a->find(";@mailverify nxdomain gone.provider.example. TXT 45\n"), std::string::npos);
+  EXPECT_EQ(backward.changed(), 0u);
+}
+
+TEST(RecordingResolver, SplitsStringsLongerThan255Bytes) {
+  MemoryDnsSource live("dns");
+  FillSource(&live);
+  RecordingResolver recorder(&live, "/nonexistent/unused");
+  recorder.Lookup("long.example.com", DnsType::kTxt);
+  MemoryDnsSource replay;
+  ASSERT_TRUE(LoadZoneText(*recorder.Render(), "r.zone", &replay).ok());
+  DnsAnswer a = replay.Lookup("long.example.com", DnsType::kTxt);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a.records.at(0).txt.size(), 3u);
+  EXPECT_EQ(a.records.at(0).JoinedTxt(), std::string(600, 'k'));
+}
+
+TEST(RecordingResolver, KeepsTheFirstAnswerAndCountsChanges) {
+  MemoryDnsSource first("dns");
+  first.AddTxt("k.example", {"old"}, 60);
+  CountingSource source(&first);
+  RecordingResolver recorder(&source, "/nonexistent/unused");
+  recorder.Lookup("k.example", DnsType::kTxt);
+  first.AddTxt("k.example", {"new"}, 60);
+  recorder.Lookup("k.example", DnsType::kTxt);
+  EXPECT_EQ(recorder.changed(), 1u);
+  Result<std::string> text = recorder.Render();
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("\"old\""), std::string::npos);
+  EXPECT_EQ(text->find("\"new\""), std::string::npos);
+}
+
+TEST(RecordingResolver, FlushWritesTheFileAtomically) {
+  MemoryDnsSource live("dns");
+  FillSource(&live);
+  const std::string path =
+      std::string(MV_BINARY_DIR) + "/dns-record-test-" + std::to_string(getpid()) + ".zone";
+  RecordingResolver recorder(&live, path);
+  recorder.Lookup("example.com", DnsType::kTxt);
+  ASSERT_TRUE(recorder.Flush().ok());
+  recorder.Lookup("nothing.example.com", DnsType::kTxt);
+  ASSERT_TRUE(recorder.Flush().ok());
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), *recorder.Render());
+  MemoryDnsSource replay;
+  ASSERT_TRUE(LoadZoneFile(path, &replay).ok());
+  EXPECT_EQ(replay.Lookup("nothing.example.com", DnsType::kTxt).status, DnsStatus::kNxDomain);
+  EXPECT_TRUE(replay.Lookup("example.com", DnsType::kTxt).ok());
+  std::remove(path.c_str());
+  RecordingResolver unwritable(&live, "/nonexistent/dir/x.zone");
+  EXPECT_FALSE(unwritable.Flush().ok());
+}
+
+}  // namespace
+}  // namespace mv

@@ -1,0 +1,167 @@
+#include "dns/zone_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "test_sources.h"
+
+namespace mv {
+namespace {
+
+MemoryDnsSource LoadTestZones() {
+  MemoryDnsSource zone;
+  for (const char* f : {"mailverify.test.zone", "other.test.zone", "2.0.192.in-addr.arpa.zone"}) {
+    Status st = LoadZoneFile(ZonePath(f), &zone);
+    EXPECT_TRUE(st.ok()) << st.message();
+  }
+  return zone;
+}
+
+TEST(ZoneLoader, LoadsTheTestZones) {
+  MemoryDnsSource zone = LoadTestZones();
+  DnsAnswer multi = zone.Lookup("multi.mailverify.test", DnsType::kTxt);
+  ASSERT_TRUE(multi.ok());
+  EXPECT_EQ(multi.records.at(0).txt, (std::vector<std::string>{"first ", "second ", "third"}));
+  EXPECT_EQ(multi.ttl, 300u);  // $TTL
+  EXPECT_EQ(multi.source, "zone");
+
+  DnsAnswer two = zone.Lookup("two.mailverify.test", DnsType::kTxt);
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two.records.size(), 2u);
+
+  DnsAnswer escaped = zone.Lookup("escaped.mailverify.test", DnsType::kTxt);
+  ASSERT_TRUE(escaped.ok());
+  EXPECT_EQ(escaped.records.at(0).JoinedTxt(), "quote\" backslash\\ semi; byte\xc8");
+
+  DnsAnswer mx = zone.Lookup("mailverify.test", DnsType::kMx);
+  ASSERT_TRUE(mx.ok());
+  ASSERT_EQ(mx.records.size(), 2u);
+  EXPECT_EQ(mx.records[0].preference + mx.records[1].preference, 30);
+
+  DnsAnswer aaaa = zone.Lookup("mx1.mailverify.test", DnsType::kAaaa);
+  ASSERT_TRUE(aaaa.ok());
+  EXPECT_EQ(aaaa.records.at(0).target, "2001:db8::25");
+
+  DnsAnswer ptr = zone.Lookup("25.2.0.192.in-addr.arpa", DnsType::kPtr);
+  ASSERT_TRUE(ptr.ok());
+  EXPECT_EQ(ptr.records.at(0).target, "mx1.mailverify.test");
+
+  DnsAnswer ttl = zone.Lookup("short-ttl.mailverify.test", DnsType::kTxt);
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_EQ(ttl.ttl, 1u);
+
+  DnsAnswer key = zone.Lookup("s4096._domainkey.mailverify.test", DnsType::kTxt);
+  ASSERT_TRUE(key.ok());
+  EXPECT_GT(key.records.at(0).JoinedTxt().size(), 700u);
+  EXPECT_EQ(key.records.at(0).JoinedTxt().rfind("v=DKIM1; k=rsa; p=", 0), 0u);
+}
+
+TEST(ZoneLoader, NegativeAnswersFollowTheSoa) {
+  MemoryDnsSource zone = LoadTestZones();
+  DnsAnswer nx = zone.Lookup("nope.mailverify.test", DnsType::kTxt);
+  EXPECT_EQ(nx.status, DnsStatus::kNxDomain);
+  EXPECT_EQ(nx.ttl, 60u);  // min(SOA TTL 3600, MINIMUM 60)
+  DnsAnswer other = zone.Lookup("nope.other.test", DnsType::kTxt);
+  EXPECT_EQ(other.status, DnsStatus::kNxDomain);
+  EXPECT_EQ(other.ttl, 30u);
+  EXPECT_EQ(zone.Lookup("nodata.mailverify.test", DnsType::kTxt).status, DnsStatus::kNoData);
+  // Owns only NS and SOA; and an empty non-terminal.
+  EXPECT_EQ(zone.Lookup("other.test", DnsType::kMx).status, DnsStatus::kNoData);
+  EXPECT_EQ(zone.Lookup("_domainkey.mailverify.test", DnsType::kTxt).status, DnsStatus::kNoData);
+}
+
+TEST(ZoneLoader, FollowsCnameChains) {
+  MemoryDnsSource zone = LoadTestZones();
+  DnsAnswer a = zone.Lookup("alias.mailverify.test", DnsType::kTxt);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a.records.at(0).JoinedTxt(), "cname target");
+  EXPECT_EQ(a.cname_chain,
+            (std::vector<std::string>{"alias.mailverify.test", "alias2.mailverify.test"}));
+  EXPECT_EQ(a.canonical_name, "target.mailverify.test");
+  EXPECT_EQ(a.ttl, 120u);
+  DnsAnswer d = zone.Lookup("dangling.mailverify.test", DnsType::kTxt);
+  EXPECT_EQ(d.status, DnsStatus::kNxDomain);
+  EXPECT_EQ(d.cname_chain, std::vector<std::string>{"dangling.mailverify.test"});
+}
+
+TEST(ZoneLoader, ManyDomainsOneFileWithOriginAndTtl) {
+  MemoryDnsSource zone;
+  Status st = LoadZoneText(
+      "; keys of two unrelated domains\n"
+      "s1._domainkey.a.example. 100 IN TXT \"v=DKIM1; p=AAA\"\n"
+      "s1._domainkey.a.example. 100 IN TXT \"v=DKIM1; p=BBB\"\n"
+      "$TTL 42\n"
+      "$ORIGIN b.example.\n"
+      "sel._domainkey IN TXT ( \"v=DKIM1; \"\n"
+      "                        \"p=CCC\" )\n"
+      "@ IN A 192.0.2.7\n",
+      "keys.txt", &zone);
+  ASSERT_TRUE(st.ok()) << st.message();
+  DnsAnswer a = zone.Lookup("S1._domainkey.A.example.", DnsType::kTxt);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a.records.size(), 2u);
+  DnsAnswer b = zone.Lookup("sel._domainkey.b.example", DnsType::kTxt);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b.records.at(0).JoinedTxt(), "v=DKIM1; p=CCC");
+  EXPECT_EQ(b.ttl, 42u);
+  EXPECT_TRUE(zone.Lookup("b.example", DnsType::kA).ok());
+  EXPECT_EQ(zone.Lookup("c.example", DnsType::kA).status, DnsStatus::kNxDomain);
+}
+
+TEST(ZoneLoader, ErrorsNameFileAndLine) {
+  struct Case {
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"a.example. 60 IN TXT \"ok\"\n\nb.example. 60 IN A 1.2.3\n", "f.zone:3: "},
+      {"a.example. 60 IN TXT \"ok\"\nb.example. 60 IN A 1.2.3", "f.zone:2: "},
+      {"; comment\nrelative 60 IN TXT \"x\"\n", "f.zone:2: relative name before any $ORIGIN"},
+      {"a.example. 60 IN CNAME target\n", "f.zone:1: relative name before any $ORIGIN"},
+      {"*.a.example. 60 IN TXT \"x\"\n", "f.zone:1: wildcard owner names are not supported"},
+      {"$INCLUDE other.zone\n", "f.zone:1: $INCLUDE is not supported"},
+      {"a.example. 60 CH TXT \"x\"\n", "f.zone:1: only class IN is supported"},
+      {"x.example. 60 IN TXT \"a\"\n;@mailverify nxdomain\n", "f.zone:2: expected"},
+      {";@mailverify maybe a.example. TXT 60\n", "f.zone:1: unknown outcome 'maybe'"},
+      {"\n;@mailverify nodata a.example. SPF 60\n", "f.zone:2: unknown type 'SPF'"},
+      {";@mailverify nodata a.example. TXT -1\n", "f.zone:1: bad TTL '-1'"},
+  };
+  for (const Case& c : cases) {
+    MemoryDnsSource zone;
+    Status st = LoadZoneText(c.text, "f.zone", &zone);
+    ASSERT_FALSE(st.ok()) << c.text;
+    EXPECT_EQ(st.message().rfind(c.expected, 0), 0u) << st.message() << " for: " << c.text;
+  }
+  MemoryDnsSource zone;
+  Status missing = LoadZoneFile("/nonexistent/x.zone", &zone);
+  EXPECT_EQ(missing.message(), "/nonexistent/x.zone: cannot open");
+}
+
+TEST(ZoneLoader, OutcomeLinesWinOverRecords) {
+  MemoryDnsSource zone;
+  Status st = LoadZoneText(
+      "a.example. 60 IN A 192.0.2.1\n"
+      ";@mailverify nxdomain a.example. TXT 77\n"
+      "  ;@mailverify nodata b.example TXT 88\n"
+      ";@mailverify timeout c.example. TXT 0 DNS timeout\n"
+      ";@mailverify permerror d.example. MX 0 malformed answer\r\n"
+      "; @mailverify is only a marker at the start of a comment\n",
+      "m.zone", &zone);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_TRUE(zone.Lookup("a.example", DnsType::kA).ok());
+  DnsAnswer nx = zone.Lookup("a.example", DnsType::kTxt);
+  EXPECT_EQ(nx.status, DnsStatus::kNxDomain);
+  EXPECT_EQ(nx.ttl, 77u);
+  DnsAnswer nd = zone.Lookup("b.example", DnsType::kTxt);
+  EXPECT_EQ(nd.status, DnsStatus::kNoData);
+  EXPECT_EQ(nd.ttl, 88u);
+  DnsAnswer to = zone.Lookup("c.example", DnsType::kTxt);
+  EXPECT_EQ(to.status, DnsStatus::kTempError);
+  EXPECT_TRUE(to.timeout);
+  EXPECT_EQ(to.error, "DNS timeout");
+  DnsAnswer pe = zone.Lookup("d.example", DnsType::kMx);
+  EXPECT_EQ(pe.status, DnsStatus::kPermError);
+  EXPECT_EQ(pe.error, "malformed answer");
+  EXPECT_EQ(zone.Lookup("d.example", DnsType::kTxt).status, DnsStatus::kNxDomain);
+}
+
+}  // namespace
+}  // namespace mv
