@@ -54,7 +54,31 @@ bool IsSameOrSubdomain(std::string_view sub, std::string_view domain) {
          sub[sub.size() - domain.size() - 1] == '.';
 }
 
-DkimSignatureParse ParseDkimSignature(const HeaderField& field) {
+std::optional<std::string> DecodeDkimQuotedPrintable(std::string_view value) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t k = 0; k < value.size(); ++k) {
+    const char c = value[k];
+    if (IsFwsByte(c)) continue;
+    if (c != '=') {
+      out.push_back(c);
+      continue;
+    }
+    if (k + 2 >= value.size()) return std::nullopt;
+    const int hi = hex(value[k + 1]), lo = hex(value[k + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    k += 2;
+  }
+  return out;
+}
+
+DkimSignatureParse ParseDkimSignature(const HeaderField& field, bool accept_draft_versions) {
   DkimSignatureParse out;
   DkimSignature& sig = out.sig;
   sig.field = &field;
@@ -75,11 +99,12 @@ DkimSignatureParse ParseDkimSignature(const HeaderField& field) {
   sig.q = value("q");
   sig.domain = Lower(sig.d);
   for (const char* required : {"v", "a", "b", "bh", "d", "h", "s"}) {
-    if (t.Find(required) == nullptr) {
+    if (t.Find(required) == nullptr && !(accept_draft_versions && required[0] == 'v')) {
       return Fail(out, DkimReason::kTagSyntax, std::string("missing required tag ") + required);
     }
   }
-  if (value("v") != "1") return Fail(out, DkimReason::kTagSyntax, "v= is not 1");
+  const bool draft = accept_draft_versions && (t.Find("v") == nullptr || value("v") == "0.5");
+  if (value("v") != "1" && !draft) return Fail(out, DkimReason::kTagSyntax, "v= is not 1");
   std::optional<DkimAlgorithm> alg = ParseDkimAlgorithm(sig.a);
   if (!alg) return Fail(out, DkimReason::kUnsupportedAlgorithm, "a=" + std::string(sig.a));
   sig.algorithm = *alg;
@@ -94,7 +119,9 @@ DkimSignatureParse ParseDkimSignature(const HeaderField& field) {
     while (start <= sig.q.size()) {
       size_t colon = sig.q.find(':', start);
       if (colon == std::string_view::npos) colon = sig.q.size();
-      if (RemoveFws(sig.q.substr(start, colon - start)) == "dns/txt") dns = true;
+      const std::string method = RemoveFws(sig.q.substr(start, colon - start));
+      // Drafts wrote "dns" for what RFC 4871 named "dns/txt".
+      if (method == "dns/txt" || (draft && method == "dns")) dns = true;
       start = colon + 1;
     }
     if (!dns) return Fail(out, DkimReason::kTagSyntax, "q= does not offer dns/txt");
@@ -125,7 +152,13 @@ DkimSignatureParse ParseDkimSignature(const HeaderField& field) {
   if (!b.ok() || b->empty()) return Fail(out, DkimReason::kTagSyntax, "b= is not base64");
   sig.signature = std::move(b).value();
 
-  sig.identity = t.Find("i") != nullptr ? std::string(sig.i) : "@" + std::string(sig.d);
+  if (t.Find("i") != nullptr) {
+    std::optional<std::string> identity = DecodeDkimQuotedPrintable(sig.i);
+    if (!identity) return Fail(out, DkimReason::kTagSyntax, "i= is not dkim-quoted-printable");
+    sig.identity = std::move(*identity);
+  } else {
+    sig.identity = "@" + std::string(sig.d);
+  }
   const size_t at = sig.identity.rfind('@');
   if (at == std::string::npos) return Fail(out, DkimReason::kTagSyntax, "i= has no @");
   sig.identity_domain = Lower(std::string_view(sig.identity).substr(at + 1));

@@ -54,7 +54,12 @@ struct DkimSignatureParse {
   DkimSignature sig;  // filled as far as parsing got (d=, s=, a= for reporting)
 };
 
-DkimSignatureParse ParseDkimSignature(const HeaderField& field);
+// `accept_draft_versions`: also accept signatures from pre-RFC 4871 drafts, which have no v= or
+// v=0.5 (RFC 6376 6.1.1 allows verifying older versions; RFC mode rejects them as tag-syntax).
+DkimSignatureParse ParseDkimSignature(const HeaderField& field, bool accept_draft_versions = false);
+
+// Decodes dkim-quoted-printable (RFC 6376 2.11): FWS is dropped and =XX is a hex-encoded byte.
+std::optional<std::string> DecodeDkimQuotedPrintable(std::string_view value);
 
 // True when `sub` equals `domain` or is a subdomain of it (both lower-case).
 bool IsSameOrSubdomain(std::string_view sub, std::string_view domain);

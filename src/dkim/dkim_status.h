@@ -25,11 +25,12 @@ std::string_view DkimResultName(DkimResultCode code);  // "pass", "fail", "perme
 //   key-strict-domain   the key has t=s and i= is a subdomain of d=
 //   dns-temperror       the key lookup failed temporarily (timeout, SERVFAIL)
 //   expired             x= is before the verification time (crypto still checked)
-//   future-timestamp    t= is after the verification time (beyond the allowed clock skew)
+//   future-timestamp    t= is after the verification time (beyond the allowed clock skew): reported
+//                       on a signature that verifies, permerror in strict mode
 //   weak-algorithm      rsa-sha1 (RFC 8301): a pass that is only reported, permerror in strict mode
 //   key-too-small       RSA key under 1024 bits (RFC 8301): reported, permerror in strict mode
 //   tag-syntax          the signature's tag-list is malformed, a required tag is missing, a tag
-//                       repeats, or a value is invalid (v=, c=, q=, l=, t=, x=, b=, bh=)
+//                       repeats, or a value is invalid (v=, c=, q=, l=, t=, x=, b=, bh=, i=)
 //   unsupported-algorithm  a= is not rsa-sha256, rsa-sha1 or ed25519-sha256
 //   domain-mismatch     i= is not d= or a subdomain of it
 //   from-not-signed     h= does not list From (RFC 6376 5.4)

@@ -121,9 +121,9 @@ void JudgeVerified(const DkimOptions& options, const Pending& p, int64_t now, Dk
   if (r->expired) {
     Conclude(r, DkimResultCode::kPermError, DkimReason::kExpired,
              "x=" + std::to_string(*sig.expiry) + " is before " + std::to_string(now));
-  } else if (sig.timestamp &&
-             static_cast<int64_t>(*sig.timestamp) > now + options.allowed_clock_skew) {
-    Conclude(r, DkimResultCode::kPermError, DkimReason::kFutureTimestamp,
+  } else if (r->future) {
+    Conclude(r, options.strict ? DkimResultCode::kPermError : DkimResultCode::kPass,
+             DkimReason::kFutureTimestamp,
              "t=" + std::to_string(*sig.timestamp) + " is after " + std::to_string(now));
   } else if (small) {
     Conclude(r, options.strict ? DkimResultCode::kPermError : DkimResultCode::kPass,
@@ -167,7 +167,7 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
       continue;
     }
     Pending p;
-    p.parse = ParseDkimSignature(*fields[k]);
+    p.parse = ParseDkimSignature(*fields[k], options_.accept_draft_versions);
     p.result = r;
     FillReported(p.parse.sig, r);
     if (p.parse.reason != DkimReason::kOk) {
@@ -176,6 +176,8 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
     }
     const DkimSignature& sig = p.parse.sig;
     r->expired = sig.expiry && static_cast<int64_t>(*sig.expiry) < now;
+    r->future =
+        sig.timestamp && static_cast<int64_t>(*sig.timestamp) > now + options_.allowed_clock_skew;
     if (!ObtainKey(resolver_, cache_.get(), &p)) continue;
     pending.push_back(std::move(p));
   }
@@ -288,6 +290,7 @@ void WriteDkimJson(const std::vector<DkimResult>& results, JsonWriter* json) {
     if (r.testing) json->Field("testing", true);
     if (r.expired) json->Field("expired", true);
     if (r.weak) json->Field("weak", true);
+    if (r.future) json->Field("future", true);
     json->EndObject();
   }
   json->EndArray();

@@ -24,11 +24,16 @@ struct DkimOptions {
   // The time signatures are judged at (x= expiry, t= in the future), in Unix seconds; 0 means the
   // wall clock when Verify is called.
   int64_t verify_time = 0;
-  // A t= up to this far past the verification time is not "in the future" (clock skew).
+  // A t= up to this far past the verification time is not "in the future" (clock skew). A t= later
+  // than that is reported (reason future-timestamp) on a signature that verifies; RFC 6376 3.5 only
+  // says verifiers MAY ignore such signatures, so it is permerror only under `strict`.
   int64_t allowed_clock_skew = 300;
   // RFC 8301 strictly: rsa-sha1 and RSA keys under 1024 bits are permerror instead of a reported
-  // pass.
+  // pass (and so is a t= in the future, see above).
   bool strict = false;
+  // Also verify signatures from pre-RFC 4871 drafts (no v= or v=0.5); RFC 6376 6.1.1 permits it as
+  // an option. Off: they are permerror tag-syntax.
+  bool accept_draft_versions = false;
 };
 
 struct DkimResult {
@@ -43,6 +48,7 @@ struct DkimResult {
   bool testing = false;    // the key has t=y
   bool expired = false;    // x= is past, whatever the crypto result
   bool weak = false;       // rsa-sha1 or an RSA key under 1024 bits (RFC 8301)
+  bool future = false;     // t= is later than the verification time plus the allowed skew
   uint64_t body_bytes_signed = 0;  // canonical body bytes covered: min(l=, body_bytes_total)
   uint64_t body_bytes_total = 0;   // canonical body length
   int64_t verified_at = 0;         // the verification time used
