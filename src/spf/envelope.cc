@@ -1,0 +1,160 @@
+#include "spf/envelope.h"
+
+#include "spf/received.h"
+
+namespace mv {
+namespace {
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Drops RFC 5322 comments (nested, with quoted-pairs), keeping quoted strings intact.
+std::string StripComments(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c == '\\' && i + 1 < v.size()) {
+      if (depth == 0) {
+        out.push_back(c);
+        out.push_back(v[i + 1]);
+      }
+      ++i;
+      continue;
+    }
+    if (quoted) {
+      if (c == '"') quoted = false;
+      out.push_back(c);
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && depth > 0) {
+      --depth;
+    } else if (depth == 0) {
+      if (c == '"') quoted = true;
+      out.push_back(IsSpace(c) ? ' ' : c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ParseReturnPath(std::string_view value, bool* is_null) {
+  std::string v = StripComments(value);
+  std::string_view s = Trim(v);
+  const size_t open = s.find('<');
+  if (open != std::string_view::npos) {
+    const size_t close = s.rfind('>');
+    s = s.substr(open + 1, close == std::string_view::npos || close < open ? std::string_view::npos
+                                                                           : close - open - 1);
+  }
+  s = Trim(s);
+  // A source route "@relay1,@relay2:user@domain" (RFC 5321 4.1.2) is ignored.
+  if (!s.empty() && s.front() == '@') {
+    const size_t colon = s.find(':');
+    if (colon != std::string_view::npos) s.remove_prefix(colon + 1);
+  }
+  *is_null = s.empty();
+  return std::string(s);
+}
+
+std::optional<SpfResult> SpfResultFromReceivedSpf(std::string_view value) {
+  std::string_view s = Trim(value);
+  size_t end = 0;
+  while (end < s.size() && !IsSpace(s[end]) && s[end] != '(' && s[end] != ';') ++end;
+  SpfResult r;
+  if (ParseSpfResult(s.substr(0, end), &r)) return r;
+  return std::nullopt;
+}
+
+std::optional<SpfResult> SpfResultFromAuthResults(std::string_view value,
+                                                  std::string_view authserv_id) {
+  const std::string v = StripComments(value);
+  std::string_view rest(v);
+  size_t semi = rest.find(';');
+  std::string_view id = Trim(rest.substr(0, semi));
+  const size_t sp = id.find(' ');  // an optional version follows the authserv-id
+  if (sp != std::string_view::npos) id = id.substr(0, sp);
+  if (authserv_id.empty() || !EqualsIgnoreCase(id, authserv_id)) return std::nullopt;
+  while (semi != std::string_view::npos) {
+    rest.remove_prefix(semi + 1);
+    semi = rest.find(';');
+    std::string_view resinfo = Trim(rest.substr(0, semi));
+    const size_t eq = resinfo.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view method = Trim(resinfo.substr(0, eq));
+    const size_t slash = method.find('/');  // method version, "spf/1"
+    if (slash != std::string_view::npos) method = Trim(method.substr(0, slash));
+    if (!EqualsIgnoreCase(method, "spf")) continue;
+    std::string_view result = Trim(resinfo.substr(eq + 1));
+    size_t end = 0;
+    while (end < result.size() && !IsSpace(result[end])) ++end;
+    SpfResult r;
+    if (ParseSpfResult(result.substr(0, end), &r)) return r;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& options) {
+  SpfEnvelope env;
+  if (const HeaderField* rp = headers.First("Return-Path")) {
+    env.has_return_path = true;
+    env.mail_from = ParseReturnPath(rp->value, &env.null_sender);
+  }
+
+  auto is_receiver = [&](std::string_view host) {
+    for (const std::string& p : options.receivers) {
+      if (!host.empty() && HostMatchesGlob(p, host)) return true;
+    }
+    return false;
+  };
+  int index = -1;
+  for (const HeaderField* f : headers.All("Received")) {
+    ++index;
+    ReceivedHop hop;
+    if (!ParseReceived(f->value, &hop) || !hop.has_from) continue;
+    if (options.receivers.empty()) {
+      if (!hop.ip || !hop.ip->IsPublic()) continue;
+    } else {
+      if (!is_receiver(hop.by)) continue;
+      // A hop between two of the receiver's own servers is internal: the boundary is further down.
+      if (is_receiver(hop.helo) || is_receiver(hop.rdns)) continue;
+    }
+    env.client_ip = hop.ip;
+    env.helo = hop.helo;
+    env.boundary_by = hop.by;
+    env.boundary_index = index;
+    break;
+  }
+
+  if (!options.authserv_id.empty()) {
+    for (const HeaderField* f : headers.All("Authentication-Results")) {
+      if (std::optional<SpfResult> r = SpfResultFromAuthResults(f->value, options.authserv_id)) {
+        env.recorded_result = r;
+        env.recorded_by = "authentication-results";
+        break;
+      }
+    }
+  }
+  if (!env.recorded_result) {
+    if (const HeaderField* f = headers.First("Received-SPF")) {
+      if (std::optional<SpfResult> r = SpfResultFromReceivedSpf(f->value)) {
+        env.recorded_result = r;
+        env.recorded_by = "received-spf";
+      }
+    }
+  }
+  return env;
+}
+
+}  // namespace mv

@@ -1,0 +1,210 @@
+#include "spf/received.h"
+
+#include <vector>
+
+#include "message/header_index.h"
+
+namespace mv {
+namespace {
+
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+struct Token {
+  enum Kind { kWord, kComment } kind;
+  std::string_view text;  // a comment without its outer parentheses
+};
+
+// Splits the field into words and comments up to the ';' that starts the date.
+std::vector<Token> Tokenize(std::string_view v) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < v.size()) {
+    const char c = v[i];
+    if (IsSpace(c)) {
+      ++i;
+    } else if (c == ';') {
+      break;
+    } else if (c == '(') {
+      int depth = 0;
+      size_t j = i;
+      for (; j < v.size(); ++j) {
+        if (v[j] == '\\') {
+          ++j;
+        } else if (v[j] == '(') {
+          ++depth;
+        } else if (v[j] == ')' && --depth == 0) {
+          break;
+        }
+      }
+      const size_t end = j < v.size() ? j : v.size();
+      out.push_back({Token::kComment, v.substr(i + 1, end - i - 1)});
+      i = end + 1;
+    } else if (c == '[') {
+      size_t j = v.find(']', i);
+      j = j == std::string_view::npos ? v.size() : j + 1;
+      while (j < v.size() && !IsSpace(v[j]) && v[j] != '(' && v[j] != ';') ++j;  // "]:port"
+      out.push_back({Token::kWord, v.substr(i, j - i)});
+      i = j;
+    } else {
+      size_t j = i;
+      while (j < v.size() && !IsSpace(v[j]) && v[j] != '(' && v[j] != ';') ++j;
+      out.push_back({Token::kWord, v.substr(i, j - i)});
+      i = j;
+    }
+  }
+  return out;
+}
+
+// The address in "[192.0.2.1]", "[IPv6:2001:db8::1]", "[192.0.2.1]:25", "192.0.2.1",
+// "2603:10b6::25" or "user@192.0.2.1".
+std::optional<IpAddress> AddressIn(std::string_view s) {
+  while (!s.empty() && (s.front() == '(' || s.front() == '"')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ')' || s.back() == ',' || s.back() == '"')) s.remove_suffix(1);
+  size_t at = s.rfind('@');
+  if (at != std::string_view::npos) s.remove_prefix(at + 1);
+  if (!s.empty() && s.front() == '[') {
+    size_t close = s.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    s = s.substr(1, close - 1);
+  }
+  if (s.size() > 5 && EqualsIgnoreCase(s.substr(0, 5), "IPv6:")) s.remove_prefix(5);
+  return IpAddress::Parse(s);
+}
+
+std::vector<std::string_view> Words(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && IsSpace(s[i])) ++i;
+    size_t j = i;
+    while (j < s.size() && !IsSpace(s[j])) ++j;
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string CleanName(std::string_view s) {
+  while (!s.empty() && (s.front() == '(' || s.front() == '<')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ')' || s.back() == '>' || s.back() == ',')) s.remove_suffix(1);
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  return std::string(s);
+}
+
+bool IsUnknown(std::string_view s) {
+  return s.empty() || EqualsIgnoreCase(s, "unknown");
+}
+
+void ReadFromClause(const std::vector<Token>& clause, ReceivedHop* hop) {
+  bool helo_from_comment = false;
+  std::string rdns_beside_ip;
+  for (size_t k = 1; k < clause.size(); ++k) {
+    const std::vector<std::string_view> words = Words(clause[k].text);
+    for (size_t w = 0; w < words.size(); ++w) {
+      std::string_view word = words[w];
+      if (word.size() > 5 && EqualsIgnoreCase(word.substr(0, 5), "helo=")) {
+        hop->helo = CleanName(word.substr(5));
+        helo_from_comment = true;
+        continue;
+      }
+      if ((EqualsIgnoreCase(word, "HELO") || EqualsIgnoreCase(word, "EHLO")) &&
+          w + 1 < words.size()) {
+        hop->helo = CleanName(words[++w]);
+        helo_from_comment = true;
+        continue;
+      }
+      if (hop->ip) continue;
+      if (std::optional<IpAddress> ip = AddressIn(word)) {
+        hop->ip = ip;
+        if (w > 0 && word.front() == '[') {
+          std::string_view name = words[w - 1];
+          const size_t at = name.rfind('@');  // Sendmail: "ident@host [ip]"
+          if (at != std::string_view::npos) name.remove_prefix(at + 1);
+          rdns_beside_ip = CleanName(name);
+        }
+      }
+    }
+  }
+  if (!hop->ip) hop->ip = AddressIn(hop->from_name);
+  const bool from_is_literal = !hop->from_name.empty() && hop->from_name.front() == '[';
+  if (helo_from_comment) {
+    // Exim and qmail: the word after "from" is the reverse-DNS name (or "unknown", or the literal).
+    if (!from_is_literal && !IsUnknown(hop->from_name)) hop->rdns = CleanName(hop->from_name);
+  } else {
+    // Postfix, Sendmail, Gmail, Exchange: the word after "from" is the HELO name; Exim writes its
+    // verified host name there when it equals the HELO name.
+    hop->helo = CleanName(hop->from_name);
+    if (!IsUnknown(rdns_beside_ip)) hop->rdns = rdns_beside_ip;
+  }
+}
+
+}  // namespace
+
+bool HostMatchesGlob(std::string_view pattern, std::string_view host) {
+  size_t p = 0, h = 0, star = std::string_view::npos, mark = 0;
+  while (h < host.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || Lower(pattern[p]) == Lower(host[h]))) {
+      ++p;
+      ++h;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = h;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      h = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool ParseReceived(std::string_view value, ReceivedHop* hop) {
+  *hop = ReceivedHop();
+  const std::vector<Token> tokens = Tokenize(value);
+  enum Clause { kNone, kFrom, kBy, kOther };
+  Clause current = kNone;
+  std::vector<Token> from_clause;
+  bool has_by = false;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind == Token::kWord) {
+      const std::string_view w = t.text;
+      const bool next_is_word = i + 1 < tokens.size() && tokens[i + 1].kind == Token::kWord;
+      if (EqualsIgnoreCase(w, "from") && !hop->has_from && !has_by && next_is_word) {
+        current = kFrom;
+        hop->has_from = true;
+        hop->from_name = std::string(tokens[++i].text);
+        from_clause.push_back(tokens[i]);
+        continue;
+      }
+      if (EqualsIgnoreCase(w, "by") && !has_by && next_is_word) {
+        current = kBy;
+        has_by = true;
+        hop->by = CleanName(tokens[++i].text);
+        continue;
+      }
+      if (EqualsIgnoreCase(w, "with") && next_is_word && hop->protocol.empty()) {
+        current = kOther;
+        hop->protocol = std::string(tokens[++i].text);
+        continue;
+      }
+      if (EqualsIgnoreCase(w, "id") || EqualsIgnoreCase(w, "for") || EqualsIgnoreCase(w, "via")) {
+        current = kOther;
+        continue;
+      }
+    }
+    if (current == kFrom) from_clause.push_back(t);
+  }
+  if (hop->has_from) ReadFromClause(from_clause, hop);
+  return hop->has_from || has_by;
+}
+
+}  // namespace mv

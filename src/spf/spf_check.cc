@@ -1,0 +1,97 @@
+#include "spf/spf_check.h"
+
+#include "dns/dns_types.h"
+
+namespace mv {
+
+SpfIdentity IdentityOf(const SpfEnvelope& envelope) {
+  SpfIdentity id;
+  if (!envelope.client_ip) {
+    id.missing = "no-client-ip";
+    return id;
+  }
+  if (!envelope.has_return_path) {
+    id.missing = "no-return-path";
+    return id;
+  }
+  if (envelope.null_sender) {
+    // RFC 7208 2.4: a null reverse-path is checked as postmaster@<HELO>.
+    if (envelope.helo.empty()) {
+      id.missing = "no-helo";
+      return id;
+    }
+    id.kind = "helo";
+    id.domain = envelope.helo;
+    id.sender = "postmaster@" + envelope.helo;
+    return id;
+  }
+  id.kind = "mailfrom";
+  const size_t at = envelope.mail_from.rfind('@');
+  id.domain = at == std::string::npos ? envelope.mail_from : envelope.mail_from.substr(at + 1);
+  id.sender = envelope.mail_from;
+  return id;
+}
+
+SpfOutcome SpfCheckEnvelope(const SpfEnvelope& envelope, DnsResolver& dns,
+                            const SpfOptions& options) {
+  SpfOutcome out;
+  out.envelope = envelope;
+  out.identity = IdentityOf(envelope);
+  if (out.identity.kind.empty()) {
+    out.verdict.result = SpfResult::kNone;
+    out.verdict.reason = out.identity.missing;
+  } else {
+    SpfRequest request;
+    request.ip = *envelope.client_ip;
+    request.domain = out.identity.domain;
+    request.sender = out.identity.sender;
+    request.helo = envelope.helo;
+    out.verdict = SpfEvaluator(&dns, options.evaluator).CheckHost(request);
+  }
+  out.recorded_differs =
+      envelope.recorded_result.has_value() && *envelope.recorded_result != out.verdict.result;
+  return out;
+}
+
+SpfOutcome SpfCheck(const HeaderIndex& headers, DnsResolver& dns, const SpfOptions& options) {
+  return SpfCheckEnvelope(ExtractEnvelope(headers, options.envelope), dns, options);
+}
+
+void CollectSpfQuestions(const SpfEnvelope& envelope, std::vector<DnsQuestion>* out) {
+  const SpfIdentity id = IdentityOf(envelope);
+  if (id.kind.empty() || !IsCheckableSpfDomain(id.domain)) return;
+  out->push_back(DnsQuestion{NormalizeDnsName(id.domain), DnsType::kTxt});
+}
+
+void WriteSpfJson(const SpfOutcome& o, JsonWriter* json) {
+  auto string_or_null = [json](std::string_view key, std::string_view value) {
+    if (value.empty()) {
+      json->Key(key).Null();
+    } else {
+      json->Field(key, value);
+    }
+  };
+  const SpfEnvelope& e = o.envelope;
+  json->BeginObject();
+  json->Field("result", SpfResultName(o.verdict.result));
+  json->Field("reason", o.verdict.reason);
+  string_or_null("ip", e.client_ip ? e.client_ip->ToString() : std::string());
+  string_or_null("helo", e.helo);
+  if (e.has_return_path) {
+    json->Field("mailfrom", e.mail_from);  // "" is the null reverse-path
+  } else {
+    json->Key("mailfrom").Null();
+  }
+  string_or_null("identity", o.identity.kind);
+  string_or_null("domain", o.identity.domain);
+  json->Field("lookups", o.verdict.lookups);
+  json->Field("void_lookups", o.verdict.void_lookups);
+  string_or_null("explanation", o.verdict.explanation);
+  string_or_null("recorded_result",
+                 e.recorded_result ? SpfResultName(*e.recorded_result) : std::string_view());
+  string_or_null("recorded_by", e.recorded_by);
+  json->Field("recorded_differs", o.recorded_differs);
+  json->EndObject();
+}
+
+}  // namespace mv
