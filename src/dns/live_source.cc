@@ -90,7 +90,8 @@ class LiveDnsSource::Loop {
     }
     ares_options opts = {};
     int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
-    opts.flags = options_.edns ? ARES_FLAG_EDNS : 0;
+    opts.flags =
+        (options_.edns ? ARES_FLAG_EDNS : 0) | (options_.ignore_truncation ? ARES_FLAG_IGNTC : 0);
     opts.timeout = options_.timeout_ms;
     opts.tries = options_.tries;
     opts.sock_state_cb = &Loop::OnSocketState;

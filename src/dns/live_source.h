@@ -28,6 +28,9 @@ struct LiveDnsOptions {
   uint16_t edns_size = 1232;    // advertised UDP payload size (the DNS flag day 2020 value)
   uint32_t negative_ttl = 300;  // for negative answers without a SOA
   int max_cname_queries = 8;    // re-queries for CNAME targets the server did not include
+  // Keep truncated UDP answers instead of asking again over TCP (to show in tests that TCP is what
+  // makes large answers work; never useful in a run).
+  bool ignore_truncation = false;
 };
 
 struct LiveDnsStats {
