@@ -1,0 +1,118 @@
+#include "spf/envelope.h"
+
+#include <gtest/gtest.h>
+
+namespace mv {
+namespace {
+
+// A message as the organisation's mail store keeps it: an internal hop on top, the border MX below
+// it, and a header the sender forged before that.
+const char kDelivered[] =
+    "Return-Path: <bounces+123@mail.sender.example>\r\n"
+    "Delivered-To: alice@example.net\r\n"
+    "Received: from mx1.example.net (mx1.example.net [10.0.0.5])\r\n"
+    "\tby store.example.net (Postfix) with LMTP id 77AA1;\r\n"
+    "\tMon,  8 Jan 2024 10:15:03 +0100 (CET)\r\n"
+    "Authentication-Results: mx1.example.net;\r\n"
+    "\tdkim=pass header.d=sender.example;\r\n"
+    "\tspf=softfail (mx1: 198.41.0.9 is not allowed) smtp.mailfrom=mail.sender.example\r\n"
+    "Authentication-Results: evil.example; spf=pass smtp.mailfrom=mail.sender.example\r\n"
+    "Received-SPF: Pass (mailfrom) identity=mailfrom; client-ip=198.41.0.9;\r\n"
+    " helo=out.sender.example; envelope-from=bounces+123@mail.sender.example;\r\n"
+    " receiver=<UNKNOWN>\r\n"
+    "Received: from out.sender.example (out.sender.example [198.41.0.9])\r\n"
+    "\tby mx1.example.net (Postfix) with ESMTPS id 4T2bXk;\r\n"
+    "\tMon,  8 Jan 2024 10:15:02 +0100 (CET)\r\n"
+    "Received: from forged.example (forged.example [8.8.8.8])\r\n"
+    "\tby mx.forged.example with SMTP; Mon, 8 Jan 2024 10:00:00 +0100\r\n"
+    "From: News <news@sender.example>\r\n"
+    "\r\n"
+    "body\r\n";
+
+TEST(Envelope, DefaultBoundaryIsTheTopmostPublicClientAddress) {
+  HeaderIndex h = HeaderIndex::Build(kDelivered);
+  SpfEnvelope e = ExtractEnvelope(h, EnvelopeOptions{});
+  EXPECT_TRUE(e.has_return_path);
+  EXPECT_FALSE(e.null_sender);
+  EXPECT_EQ(e.mail_from, "bounces+123@mail.sender.example");
+  ASSERT_TRUE(e.client_ip);
+  EXPECT_EQ(e.client_ip->ToString(), "198.41.0.9");
+  EXPECT_EQ(e.helo, "out.sender.example");
+  EXPECT_EQ(e.boundary_by, "mx1.example.net");
+  EXPECT_EQ(e.boundary_index, 1);
+  // Without a trusted authserv-id only Received-SPF counts.
+  ASSERT_TRUE(e.recorded_result);
+  EXPECT_EQ(*e.recorded_result, SpfResult::kPass);
+  EXPECT_EQ(e.recorded_by, "received-spf");
+}
+
+TEST(Envelope, ReceiverPatternsSkipInternalHopsAndTrustTheirAuthservId) {
+  HeaderIndex h = HeaderIndex::Build(kDelivered);
+  EnvelopeOptions options;
+  options.receivers = {"mx*.example.net", "store.example.net"};
+  options.authserv_id = "MX1.example.net";
+  SpfEnvelope e = ExtractEnvelope(h, options);
+  ASSERT_TRUE(e.client_ip);
+  EXPECT_EQ(e.client_ip->ToString(), "198.41.0.9");
+  EXPECT_EQ(e.boundary_index, 1);
+  ASSERT_TRUE(e.recorded_result);
+  EXPECT_EQ(*e.recorded_result, SpfResult::kSoftFail);
+  EXPECT_EQ(e.recorded_by, "authentication-results");
+
+  // With only the store as receiver, the boundary is the hop into the store, private IP and all.
+  options.receivers = {"store.example.net"};
+  e = ExtractEnvelope(h, options);
+  ASSERT_TRUE(e.client_ip);
+  EXPECT_EQ(e.client_ip->ToString(), "10.0.0.5");
+  EXPECT_EQ(e.helo, "mx1.example.net");
+
+  // A receiver pattern that matches nothing leaves no client address.
+  options.receivers = {"*.example.com"};
+  EXPECT_FALSE(ExtractEnvelope(h, options).client_ip);
+}
+
+TEST(Envelope, PrivateAndDocumentationAddressesAreNotBoundaries) {
+  const char msg[] =
+      "Return-Path: <>\n"
+      "Received: from gw (gw [192.168.1.1]) by relay.example (Postfix) with ESMTP id 1\n"
+      "Received: from laptop ([100.64.3.4]) by gw (Postfix) with ESMTP id 2\n"
+      "Received: from test (test [192.0.2.1]) by gw (Postfix) with ESMTP id 3\n"
+      "\n";
+  HeaderIndex h = HeaderIndex::Build(msg);
+  SpfEnvelope e = ExtractEnvelope(h, EnvelopeOptions{});
+  EXPECT_TRUE(e.null_sender);
+  EXPECT_EQ(e.mail_from, "");
+  EXPECT_FALSE(e.client_ip);
+  EXPECT_EQ(e.boundary_index, -1);
+}
+
+TEST(Envelope, ReturnPathForms) {
+  bool is_null = true;
+  EXPECT_EQ(ParseReturnPath(" <a@example.com>", &is_null), "a@example.com");
+  EXPECT_FALSE(is_null);
+  EXPECT_EQ(ParseReturnPath(" a@example.com (bounce address)", &is_null), "a@example.com");
+  EXPECT_EQ(ParseReturnPath("<@relay.example:a@example.com>", &is_null), "a@example.com");
+  EXPECT_EQ(ParseReturnPath(" <>", &is_null), "");
+  EXPECT_TRUE(is_null);
+  EXPECT_EQ(ParseReturnPath(" <\"odd local\"@example.com>", &is_null), "\"odd local\"@example.com");
+}
+
+TEST(Envelope, RecordedVerdicts) {
+  EXPECT_EQ(SpfResultFromReceivedSpf(" SoftFail (mx: transitioning) client-ip=198.41.0.9;"),
+            SpfResult::kSoftFail);
+  EXPECT_EQ(SpfResultFromReceivedSpf(" unknown (legacy)"), SpfResult::kPermError);
+  EXPECT_EQ(SpfResultFromReceivedSpf(" maybe"), std::nullopt);
+  EXPECT_EQ(SpfResultFromAuthResults(" mx.example.net 1; spf/1=fail smtp.mailfrom=a.example",
+                                     "mx.example.net"),
+            SpfResult::kFail);
+  EXPECT_EQ(SpfResultFromAuthResults(" mx.example.net (via (nested) comment); dkim=pass;"
+                                     " spf=neutral (why) smtp.mailfrom=a.example",
+                                     "mx.example.net"),
+            SpfResult::kNeutral);
+  EXPECT_EQ(SpfResultFromAuthResults(" other.example; spf=pass", "mx.example.net"), std::nullopt);
+  EXPECT_EQ(SpfResultFromAuthResults(" mx.example.net; dkim=pass", "mx.example.net"), std::nullopt);
+  EXPECT_EQ(SpfResultFromAuthResults(" mx.example.net; spf=pass", ""), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mv
