@@ -5,7 +5,9 @@
 
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include "dkim/body_hasher.h"
 #include "dkim/dkim_signature.h"
@@ -216,6 +218,30 @@ TEST_F(DkimVerifierTest, JsonShapeAndQuestions) {
   ASSERT_EQ(q.size(), 1u);  // two signatures, one key
   EXPECT_EQ(q[0].name, "sel._domainkey.example.com");
   EXPECT_EQ(q[0].type, DnsType::kTxt);
+}
+
+TEST_F(DkimVerifierTest, OneVerifierSharedByThreads) {
+  DkimOptions o;
+  o.verify_time = 1000;
+  DkimVerifier verifier(&dns_, o);
+  const std::string good = signer_.Sign(kMessage, "");
+  std::string bad = good;
+  bad.replace(bad.find("Subject: hi"), 11, "Subject: ho");
+  std::atomic<int> passes{0}, fails{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 200; ++k) {
+        const std::string& msg = k % 2 ? bad : good;
+        HeaderIndex index = HeaderIndex::Build(msg);
+        const DkimResult r = verifier.Verify(index)[0];
+        (r.result == DkimResultCode::kPass ? passes : fails)++;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(passes.load(), 400);
+  EXPECT_EQ(fails.load(), 400);
 }
 
 }  // namespace
