@@ -233,21 +233,21 @@ Result<std::string> FormatAuthenticationResults(std::string_view authserv_id,
                                                 const AuthResFormat& format) {
   if (authserv_id.empty()) return Status::Error("empty authserv-id");
   std::string out = AuthResValue(authserv_id);
-  if (entries.empty()) return out + "; none";
+  if (entries.empty()) return out.append("; none");
   for (const AuthResEntry& e : entries) {
     if (!IsKeyword(e.method)) return Status::Error("method is not a keyword: " + e.method);
     if (!IsKeyword(e.result)) return Status::Error("result is not a keyword: " + e.result);
-    out += format.separator;
-    out += e.method + "=" + e.result;
-    if (!e.comment.empty()) out += " " + Comment(e.comment);
+    out.append(format.separator).append(e.method).append("=").append(e.result);
+    if (!e.comment.empty()) out.append(" ").append(Comment(e.comment));
     if (!e.reason.empty()) {
-      out += " reason=" + (IsToken(e.reason) ? e.reason : QuotedAscii(e.reason));
+      out.append(" reason=").append(IsToken(e.reason) ? e.reason : QuotedAscii(e.reason));
     }
     for (const AuthResProperty& p : e.properties) {
       if (!IsKeyword(p.ptype) || !IsKeyword(p.property)) {
         return Status::Error("property name is not a keyword: " + p.ptype + "." + p.property);
       }
-      out += " " + p.ptype + "." + p.property + "=" + PropertyValue(p.value);
+      out.append(" ").append(p.ptype).append(".").append(p.property).append("=");
+      out.append(PropertyValue(p.value));
     }
   }
   return out;
