@@ -241,11 +241,12 @@ class Composer:
         # Path inside the sending organisation and signatures there.
         hop_t = now + rng.randint(1, 20)
         out_host = rng.choice(sender_org.out_hosts)
-        n_internal = rng.choices((0, 1, 2, 3, 4), weights=(10, 45, 30, 10, 5))[0]
+        # With the recipient's hop (and a list's or forwarder's) that makes 2 to 6 Received fields.
+        n_internal = rng.choices((1, 2, 3, 4, 5), weights=(45, 30, 13, 8, 4))[0]
         if scenario in ("list", "forward"):
             n_internal = min(n_internal, 2)
         if scenario == "spoof":
-            n_internal = min(n_internal, 1)
+            n_internal = 1
         internal_style = sender_org.mta if sender_org.mta != "postfix" else "postfix"
         for _ in range(n_internal):
             msg.prepend(content.received_internal(rng, internal_style, out_host[0], from_addr,

@@ -10,6 +10,7 @@ class DnsData:
         self.default_ttl = default_ttl
         self.zones = {}  # apex -> insertion-ordered list of (owner, type, ttl, value)
         self._by_name = {}  # (owner, type) -> list of values
+        self._names, self._names_len = None, 0  # every existing name, rebuilt when records change
 
     def add_zone(self, apex, serial):
         assert apex not in self.zones, apex
@@ -36,10 +37,6 @@ class DnsData:
         self.zones[apex].append((owner, rtype, ttl or self.default_ttl, value))
         self._by_name.setdefault((owner, rtype), []).append(value)
 
-    def exists(self, name):
-        name = name.lower()
-        return any(k[0] == name for k in self._by_name) if name else False
-
     def lookup(self, name, rtype):
         """Returns (status, values) with status 'ok', 'nodata' or 'nxdomain'; follows CNAMEs."""
         name = name.lower().rstrip(".")
@@ -55,8 +52,6 @@ class DnsData:
         return ("nodata" if self._name_exists(name) else "nxdomain"), []
 
     def _name_exists(self, name):
-        if not hasattr(self, "_names"):
-            self._names = None
         if self._names is None or self._names_len != len(self._by_name):
             self._names = set()
             for owner, _ in self._by_name:
@@ -66,7 +61,3 @@ class DnsData:
                     self._names.add(".".join(labels[i:]))
             self._names_len = len(self._by_name)
         return name in self._names
-
-    def txt(self, name):
-        status, vals = self.lookup(name, "TXT")
-        return status, vals
