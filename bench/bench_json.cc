@@ -1,0 +1,91 @@
+// Throughput of record output: JSON Lines serialisation alone, and together with the display
+// decoding (RFC 2047, Date) that fills a record from a message. Reports records per second.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+
+#include "message/header_index.h"
+#include "report/json_lines.h"
+#include "report/message_record.h"
+
+namespace {
+
+const char kMessage[] =
+    "Return-Path: <alice@example.org>\r\n"
+    "Received: from mail.example.org (mail.example.org [192.0.2.1])\r\n"
+    "\tby mx.example.net with ESMTPS id abc123 for <bob@example.net>;\r\n"
+    "\tMon, 3 Jan 2022 11:00:01 +0100\r\n"
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=sel;\r\n"
+    "\th=from:to:subject:date:message-id; bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;\r\n"
+    "\tb=AuUoFEfDxTDkHlLXSZEpZj79LICEps6eda7W3deTVFOk4yAUoqOB4nujc7YopdG5dWLSdNg6xNAZpOPr+kHxt1IrE+"
+    "NahM\r\n"
+    "From: =?utf-8?q?Alice_M=C3=BCller?= <alice@example.org>\r\n"
+    "To: Bob <bob@example.net>\r\n"
+    "Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgQmVybGluLCB3aWUgZ2VodCBlcz8=?=\r\n"
+    "Message-ID: <20220103100000.12345@example.org>\r\n"
+    "Date: Mon, 3 Jan 2022 11:00:00 +0100\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "\r\n"
+    "Hello Bob,\r\n\r\nthis is the body.\r\n";
+
+// A DKIM-like member of realistic size, as protocol checks will add.
+const char kDkimMember[] =
+    R"([{"result":"pass","d":"example.org","s":"sel","a":"rsa-sha256","key_bits":2048,)"
+    R"("body_hash":"match","dns":{"name":"sel._domainkey.example.org","source":"zone","ttl":3600}}])";
+
+mv::RawMessage Message() {
+  static const auto owned = std::make_shared<std::string>(kMessage);
+  mv::RawMessage m;
+  m.buffer = owned;
+  m.bytes = *owned;
+  m.provenance = {"/archive/2022/january.mbox", 123456, 987654321, owned->size()};
+  return m;
+}
+
+mv::MessageRecord FilledRecord() {
+  mv::RawMessage m = Message();
+  mv::MessageRecord r;
+  mv::FillBasicFields(m, mv::HeaderIndex::Build(m.bytes), &r);
+  r.AddMember("dkim", kDkimMember);
+  return r;
+}
+
+// Serialising a filled record, appending batch-style into one reused buffer.
+void BM_AppendJsonLine(benchmark::State& state) {
+  const mv::MessageRecord record = FilledRecord();
+  std::string out;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    out.clear();
+    for (int i = 0; i < 64; ++i) mv::AppendJsonLine(record, &out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 64);
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_AppendJsonLine);
+
+// Header index, display decoding, Date parsing and serialisation: the per-message output cost.
+void BM_FillAndWriteRecord(benchmark::State& state) {
+  const mv::RawMessage m = Message();
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    for (int i = 0; i < 64; ++i) {
+      mv::MessageRecord r;
+      mv::FillBasicFields(m, mv::HeaderIndex::Build(m.bytes), &r);
+      r.AddMember("dkim", kDkimMember);
+      mv::AppendJsonLine(r, &out);
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 64);
+}
+BENCHMARK(BM_FillAndWriteRecord);
+
+}  // namespace
+
+BENCHMARK_MAIN();

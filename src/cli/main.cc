@@ -1,0 +1,27 @@
+// mailverify: entry point. Parses the command line and hands over to the command.
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "cli/options.h"
+#include "cli/scan_command.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  mv::Result<mv::Options> options = mv::ParseOptions(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "mailverify: %s\nTry 'mailverify --help'.\n", options.error().c_str());
+    return 2;
+  }
+  switch (options->command) {
+    case mv::Options::Command::kHelp:
+      std::fputs(mv::HelpText().c_str(), stdout);
+      return 0;
+    case mv::Options::Command::kVersion:
+      std::printf("mailverify %s\n", MV_VERSION);
+      return 0;
+    case mv::Options::Command::kScan:
+      return mv::RunScan(*options);
+  }
+  return 2;
+}
