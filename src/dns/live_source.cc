@@ -96,6 +96,10 @@ class LiveDnsSource::Loop {
     opts.tries = options_.tries;
     opts.sock_state_cb = &Loop::OnSocketState;
     opts.sock_state_cb_data = this;
+    if (options_.receive_buffer_bytes > 0) {
+      mask |= ARES_OPT_SOCK_RCVBUF;
+      opts.socket_receive_buffer_size = options_.receive_buffer_bytes;
+    }
     if (options_.edns) {
       mask |= ARES_OPT_EDNSPSZ;
       opts.ednspsz = options_.edns_size;

@@ -31,6 +31,9 @@ struct LiveDnsOptions {
   // Keep truncated UDP answers instead of asking again over TCP (to show in tests that TCP is what
   // makes large answers work; never useful in a run).
   bool ignore_truncation = false;
+  // UDP receive buffer: a window of 256 answers of ~1 KB overflows the 208 KB default and the
+  // dropped answers then cost a full timeout. Capped by the kernel's net.core.rmem_max.
+  int receive_buffer_bytes = 4 << 20;
 };
 
 struct LiveDnsStats {

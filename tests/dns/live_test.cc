@@ -303,6 +303,17 @@ TEST(LiveDnsFailures, TimeoutIsTempErrorAndPutsTheDomainOnHold) {
   }
 }
 
+TEST(LiveDnsFailures, BadServerListIsAnError) {
+  LiveDnsOptions o;
+  o.servers = {"not a server"};
+  Result<std::unique_ptr<LiveDnsSource>> live = LiveDnsSource::Create(o);
+  ASSERT_FALSE(live.ok());
+  EXPECT_NE(live.error().find("bad DNS server list 'not a server'"), std::string::npos);
+  o.servers = {"127.0.0.1:53"};
+  o.max_in_flight = 0;
+  EXPECT_FALSE(LiveDnsSource::Create(o).ok());
+}
+
 std::string ScriptPath() {
   return std::string(MV_TEST_DATA) + "/../scripts/dns-server";
 }

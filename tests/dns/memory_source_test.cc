@@ -38,3 +38,37 @@ TEST(MemoryDnsSource, ConfiguredFailures) {
 
 }  // namespace
 }  // namespace mv
+
+namespace mv {
+namespace {
+
+TEST(MemoryDnsSource, NamesOutcomesAndZoneNegativeTtls) {
+  MemoryDnsSource dns;
+  dns.AddName("ns-only.example");
+  EXPECT_EQ(dns.Lookup("ns-only.example", DnsType::kTxt).status, DnsStatus::kNoData);
+  dns.SetNegativeTtl(100);
+  dns.SetZoneNegativeTtl("example", 30);
+  dns.SetZoneNegativeTtl("sub.example", 10);
+  EXPECT_EQ(dns.Lookup("x.example", DnsType::kTxt).ttl, 30u);
+  EXPECT_EQ(dns.Lookup("x.sub.example", DnsType::kTxt).ttl, 10u);
+  EXPECT_EQ(dns.Lookup("x.other", DnsType::kTxt).ttl, 100u);
+  dns.AddTxt("t.example", {"x"});
+  dns.SetOutcome("t.example", DnsType::kTxt, {DnsStatus::kNxDomain, 5, ""});
+  DnsAnswer nx = dns.Lookup("t.example", DnsType::kTxt);
+  EXPECT_EQ(nx.status, DnsStatus::kNxDomain);
+  EXPECT_EQ(nx.ttl, 5u);
+}
+
+TEST(MemoryDnsSource, ChainTtlAndCanonicalName) {
+  MemoryDnsSource dns;
+  dns.AddCname("a.example", "b.example", 20);
+  dns.AddTxt("b.example", {"x"}, 300);
+  DnsAnswer a = dns.Lookup("a.example", DnsType::kTxt);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a.ttl, 20u);  // no longer than the CNAME leading to it
+  EXPECT_EQ(a.canonical_name, "b.example");
+  EXPECT_TRUE(dns.Lookup("b.example", DnsType::kTxt).canonical_name.empty());
+}
+
+}  // namespace
+}  // namespace mv
