@@ -63,6 +63,8 @@ std::string ParseReturnPath(std::string_view value, bool* is_null) {
     const size_t colon = s.find(':');
     if (colon != std::string_view::npos) s.remove_prefix(colon + 1);
   }
+  // Some delivery agents write the null reverse-path as <MAILER-DAEMON>.
+  if (EqualsIgnoreCase(s, "MAILER-DAEMON")) s = std::string_view();
   *is_null = s.empty();
   return std::string(s);
 }

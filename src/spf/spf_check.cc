@@ -48,8 +48,10 @@ SpfOutcome SpfCheckEnvelope(const SpfEnvelope& envelope, DnsResolver& dns,
     request.helo = envelope.helo;
     out.verdict = SpfEvaluator(&dns, options.evaluator).CheckHost(request);
   }
-  out.recorded_differs =
-      envelope.recorded_result.has_value() && *envelope.recorded_result != out.verdict.result;
+  // Only a verdict actually recomputed is compared: "none, no-client-ip" says nothing about the
+  // recorded one.
+  out.recorded_differs = !out.identity.kind.empty() && envelope.recorded_result.has_value() &&
+                         *envelope.recorded_result != out.verdict.result;
   return out;
 }
 

@@ -94,6 +94,9 @@ TEST(Envelope, ReturnPathForms) {
   EXPECT_EQ(ParseReturnPath("<@relay.example:a@example.com>", &is_null), "a@example.com");
   EXPECT_EQ(ParseReturnPath(" <>", &is_null), "");
   EXPECT_TRUE(is_null);
+  is_null = false;
+  EXPECT_EQ(ParseReturnPath(" <MAILER-DAEMON>", &is_null), "");
+  EXPECT_TRUE(is_null);
   EXPECT_EQ(ParseReturnPath(" <\"odd local\"@example.com>", &is_null), "\"odd local\"@example.com");
 }
 

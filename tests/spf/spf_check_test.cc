@@ -70,6 +70,7 @@ TEST_F(SpfCheckTest, NullReversePathChecksTheHeloIdentity) {
 TEST_F(SpfCheckTest, NoClientAddressIsResultNoneNotAnError) {
   const char msg[] =
       "Return-Path: <news@sender.example>\n"
+      "Received-SPF: pass\n"
       "Received: from localhost (localhost [127.0.0.1]) by box.example with ESMTP id 3\n"
       "\n";
   HeaderIndex h = HeaderIndex::Build(msg);
@@ -82,8 +83,8 @@ TEST_F(SpfCheckTest, NoClientAddressIsResultNoneNotAnError) {
   EXPECT_EQ(Json(o),
             "{\"result\":\"none\",\"reason\":\"no-client-ip\",\"ip\":null,\"helo\":null,"
             "\"mailfrom\":\"news@sender.example\",\"identity\":null,\"domain\":null,\"lookups\":0,"
-            "\"void_lookups\":0,\"explanation\":null,\"recorded_result\":null,\"recorded_by\":null,"
-            "\"recorded_differs\":false}");
+            "\"void_lookups\":0,\"explanation\":null,\"recorded_result\":\"pass\",\"recorded_by\":"
+            "\"received-spf\",\"recorded_differs\":false}");
 }
 
 TEST_F(SpfCheckTest, MissingReturnPathIsNotGuessed) {
