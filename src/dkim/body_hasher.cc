@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace mv {
 namespace {
 
@@ -19,6 +23,33 @@ constexpr std::array<bool, 256> kRelaxedSpecial = [] {
 
 bool Special(char c) {
   return kRelaxedSpecial[static_cast<unsigned char>(c)];
+}
+
+// First position in [p, end) where relaxed canonicalization may change the bytes: HTAB, CR, LF, or
+// an SP followed by WSP, CR, LF or the end of the chunk. Everything before it is copied unchanged.
+const char* FindRelaxedStop(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  while (end - p > 16) {  // 17 bytes readable: this block and the byte after it
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+    const __m128i a_ctl = _mm_or_si128(_mm_cmpeq_epi8(a, tab),
+                                       _mm_or_si128(_mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf)));
+    const __m128i b_ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, sp), _mm_cmpeq_epi8(b, tab)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, lf)));
+    const __m128i stop = _mm_or_si128(a_ctl, _mm_and_si128(_mm_cmpeq_epi8(a, sp), b_ws));
+    const int mask = _mm_movemask_epi8(stop);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (c == '\t' || c == '\r' || c == '\n') return p;
+    if (c == ' ' && (p + 1 == end || Special(p[1]))) return p;
+  }
+  return end;
 }
 
 }  // namespace
@@ -76,16 +107,7 @@ void BodyHasher::UpdateRelaxed(const char* p, const char* end) {
     const char c = *p;
     if (!Special(c)) {
       // A run of content; a single SP between content bytes is kept as it is.
-      const char* q = p + 1;
-      while (q < end) {
-        if (!Special(*q)) {
-          ++q;
-        } else if (*q == ' ' && q + 1 < end && !Special(q[1])) {
-          q += 2;
-        } else {
-          break;
-        }
-      }
+      const char* q = FindRelaxedStop(p + 1, end);
       Content(p, static_cast<size_t>(q - p));
       p = q;
     } else if (c == ' ' || c == '\t') {

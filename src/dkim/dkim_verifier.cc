@@ -229,6 +229,12 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
                "bh= does not match the canonical body");
       continue;
     }
+    if (sig.length && *sig.length > r->body_bytes_total) {
+      // The body hash matched, so the signer itself claimed more body than it hashed.
+      Conclude(r, DkimResultCode::kPermError, DkimReason::kTagSyntax,
+               "l= is larger than the canonical body (RFC 6376 3.5)");
+      continue;
+    }
     const std::vector<const HeaderField*> signed_fields =
         SelectSignedFields(index, sig.signed_names);
     const std::string digest =

@@ -144,10 +144,17 @@ TEST_F(DkimVerifierTest, LengthLimitShowsAppendedBytes) {
   EXPECT_EQ(r[0].l, std::optional<uint64_t>(13));
   EXPECT_EQ(r[0].body_bytes_signed, 13u);
   EXPECT_EQ(r[0].body_bytes_total, 13u + 34u);
-  // l= longer than the body: only the body there is was hashed.
+  // l= longer than the canonical body breaks RFC 6376 3.5 ("MUST NOT be larger"): permerror even
+  // though the hash of the body there is matches.
   r = Verify(&dns_, signer_.Sign(kMessage, "", 1000), o);
-  EXPECT_EQ(r[0].result, DkimResultCode::kPass);
+  EXPECT_EQ(r[0].result, DkimResultCode::kPermError);
+  EXPECT_EQ(r[0].reason, DkimReason::kTagSyntax);
   EXPECT_EQ(r[0].body_bytes_signed, 13u);
+  // l=0 signs no body at all: any body verifies, and all of it is unsigned.
+  r = Verify(&dns_, signer_.Sign(kMessage, "", 0), o);
+  EXPECT_EQ(r[0].result, DkimResultCode::kPass);
+  EXPECT_EQ(r[0].body_bytes_signed, 0u);
+  EXPECT_EQ(r[0].body_bytes_total, 13u);
 }
 
 TEST_F(DkimVerifierTest, SignaturesBeyondTheLimitAreReportedNotChecked) {
