@@ -71,6 +71,12 @@ std::string_view DmarcResultName(DmarcResultCode code) {
   return "permerror";
 }
 
+std::vector<std::string_view> FromFieldValues(const HeaderIndex& index) {
+  std::vector<std::string_view> values;
+  for (const HeaderField* f : index.All("From")) values.push_back(f->value);
+  return values;
+}
+
 Result<std::string> ExtractFromDomain(const std::vector<std::string_view>& from_values) {
   if (from_values.empty()) return Status::Error("no From header field");
   if (from_values.size() > 1) {

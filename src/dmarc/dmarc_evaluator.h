@@ -16,6 +16,7 @@
 
 #include "dmarc/dmarc_record.h"
 #include "dns/resolver.h"
+#include "message/header_index.h"
 
 namespace mv {
 
@@ -68,6 +69,9 @@ class DmarcEvaluator {
  private:
   DnsResolver* resolver_;
 };
+
+// The value of every From header field, top to bottom: what DmarcInput::from_values expects.
+std::vector<std::string_view> FromFieldValues(const HeaderIndex& index);
 
 // The From domain DMARC would evaluate, or why there is none (RFC 7489 6.6.1: exactly one From
 // field holding exactly one mailbox with a domain name).

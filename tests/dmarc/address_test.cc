@@ -101,7 +101,8 @@ TEST(AddressList, ObsRouteIsNotTheDomain) {
   EXPECT_EQ(m[0].domain, "example.com");
   // mimetic splits a route of several hops at its comma; the two readings then disagree, and that
   // is reported instead of a wrong mailbox.
-  Result<std::vector<ParsedMailbox>> r = ParseAddressList("<@a.example,@b.example:joe@example.com>");
+  Result<std::vector<ParsedMailbox>> r =
+      ParseAddressList("<@a.example,@b.example:joe@example.com>");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("mimetic"), std::string::npos) << r.error();
 }

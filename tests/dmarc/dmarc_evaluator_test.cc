@@ -35,6 +35,19 @@ TEST(ExtractFromDomain, OneMailboxOnly) {
   EXPECT_FALSE(ExtractFromDomain({"a@x.example, b@x.example"}).ok());
 }
 
+TEST(FromFieldValues, EveryFromFieldInOrder) {
+  const std::string message =
+      "from: Joe <joe@example.com>\r\nTo: x@example.net\r\nFROM: ann@example.org\r\n\r\n";
+  const HeaderIndex index = HeaderIndex::Build(message);
+  const std::vector<std::string_view> values = FromFieldValues(index);
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values[0], " Joe <joe@example.com>");
+  EXPECT_EQ(values[1], " ann@example.org");
+  Result<std::string> d = ExtractFromDomain(values);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error(), "2 From header fields");
+}
+
 TEST(DmarcJson, FailWithPolicy) {
   MemoryDnsSource dns;
   dns.AddTxt("_dmarc.example.com", {"v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.com"});
