@@ -121,6 +121,7 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
     return false;
   };
   int index = -1;
+  const HeaderField* boundary = nullptr;
   for (const HeaderField* f : headers.All("Received")) {
     ++index;
     ReceivedHop hop;
@@ -136,6 +137,7 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
     env.helo = hop.helo;
     env.boundary_by = hop.by;
     env.boundary_index = index;
+    boundary = f;
     break;
   }
 
@@ -149,7 +151,11 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
     }
   }
   if (!env.recorded_result) {
-    if (const HeaderField* f = headers.First("Received-SPF")) {
+    // Only a Received-SPF written at or after the boundary hop (so above its Received field) was
+    // written by the receiver; one further down came with the message and proves nothing.
+    const HeaderField* f = headers.First("Received-SPF");
+    if (f && boundary && f->offset > boundary->offset) f = nullptr;
+    if (f) {
       if (std::optional<SpfResult> r = SpfResultFromReceivedSpf(f->value)) {
         env.recorded_result = r;
         env.recorded_by = "received-spf";

@@ -86,6 +86,20 @@ TEST(Envelope, PrivateAndDocumentationAddressesAreNotBoundaries) {
   EXPECT_EQ(e.boundary_index, -1);
 }
 
+TEST(Envelope, ReceivedSpfBelowTheBoundaryIsNotTheReceiversVerdict) {
+  const char msg[] =
+      "Return-Path: <a@sender.example>\n"
+      "Received: from out.sender.example (out.sender.example [198.41.0.9])\n"
+      "\tby mx1.example.net (Postfix) with ESMTPS id 9; Mon, 8 Jan 2024 10:15:02 +0100\n"
+      "Received-SPF: pass (forged by the sender)\n"
+      "\n";
+  HeaderIndex h = HeaderIndex::Build(msg);
+  SpfEnvelope e = ExtractEnvelope(h, EnvelopeOptions{});
+  ASSERT_TRUE(e.client_ip);
+  EXPECT_FALSE(e.recorded_result.has_value());
+  EXPECT_EQ(e.recorded_by, "");
+}
+
 TEST(Envelope, ReturnPathForms) {
   bool is_null = true;
   EXPECT_EQ(ParseReturnPath(" <a@example.com>", &is_null), "a@example.com");
