@@ -4,8 +4,8 @@
 
 namespace mv {
 
-SpfIdentity IdentityOf(const SpfEnvelope& envelope) {
-  SpfIdentity id;
+SpfCheckedIdentity IdentityOf(const SpfEnvelope& envelope) {
+  SpfCheckedIdentity id;
   if (!envelope.client_ip) {
     id.missing = "no-client-ip";
     return id;
@@ -60,7 +60,7 @@ SpfOutcome SpfCheck(const HeaderIndex& headers, DnsResolver& dns, const SpfOptio
 }
 
 void CollectSpfQuestions(const SpfEnvelope& envelope, std::vector<DnsQuestion>* out) {
-  const SpfIdentity id = IdentityOf(envelope);
+  const SpfCheckedIdentity id = IdentityOf(envelope);
   if (id.kind.empty() || !IsCheckableSpfDomain(id.domain)) return;
   out->push_back(DnsQuestion{NormalizeDnsName(id.domain), DnsType::kTxt});
 }

@@ -22,17 +22,17 @@ struct SpfOptions {
 };
 
 // What check_host() is asked: the identity, its domain and the sender it expands to.
-struct SpfIdentity {
+struct SpfCheckedIdentity {
   std::string kind;    // "mailfrom" or "helo"; empty when nothing can be checked
   std::string sender;  // local@domain
   std::string domain;
   std::string missing;  // why nothing can be checked: "no-client-ip", "no-return-path", "no-helo"
 };
-SpfIdentity IdentityOf(const SpfEnvelope& envelope);
+SpfCheckedIdentity IdentityOf(const SpfEnvelope& envelope);
 
 struct SpfOutcome {
   SpfEnvelope envelope;
-  SpfIdentity identity;
+  SpfCheckedIdentity identity;
   SpfVerdict verdict;  // result none with reason = identity.missing when nothing was checked
   bool recorded_differs = false;
 };
