@@ -100,7 +100,7 @@ def run(opts):
         for sub in ("cur", "new", "tmp"):
             os.makedirs(os.path.join(maildir, sub))
     expected_path = os.path.join(opts.out, "expected.jsonl")
-    problems, checked = [], 0
+    problems = []
     with open(expected_path + ".tmp", "w") as exp, ctx.Pool(opts.jobs) as pool:
         for i, (data, envelope, expected, probs) in enumerate(
                 pool.imap(_compose, range(opts.messages), chunksize=4)):

@@ -1,4 +1,4 @@
-"""Deterministic DKIM signing keys: RSA from a seeded prime search, Ed25519 from seeded 32-byte seeds.
+"""Deterministic DKIM signing keys: RSA from a seeded prime search, Ed25519 from seeded seeds.
 
 Keys are a pure function of (corpus seed, key name, algorithm, size), so a cached key and a freshly
 generated one are the same bytes; the cache under DIR/keys/ only saves the prime search.

@@ -254,8 +254,8 @@ def cmd_generate(args):
         outs = []
         for run in ("a", "b"):
             out = os.path.join(tmp, run)
-            cmd = [sys.executable, args.generator, "--messages", str(args.messages), "--seed", args.seed,
-                   "--out", out, "--format", "mbox,maildir", "--split-zones",
+            cmd = [sys.executable, args.generator, "--messages", str(args.messages),
+                   "--seed", args.seed, "--out", out, "--format", "mbox,maildir", "--split-zones",
                    "--check-every", "0"]
             subprocess.run(cmd, check=True)
             outs.append(out)
