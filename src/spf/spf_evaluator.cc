@@ -229,7 +229,8 @@ class Evaluation {
     return Match::kNo;
   }
 
-  Match EvaluateDirective(const SpfDirective& d, const std::string& domain, std::string* why) {
+  Match EvaluateDirective(const SpfDirective& d, const std::string& domain, int depth,
+                          std::string* why) {
     switch (d.mechanism) {
       case SpfMechanism::kAll:
         return Match::kYes;
@@ -269,7 +270,7 @@ class Evaluation {
         return Match::kYes;
       }
       case SpfMechanism::kInclude: {
-        Outcome sub = CheckHost(target, depth_ + 1, false);
+        Outcome sub = CheckHost(target, depth + 1, false);
         switch (sub.result) {
           case SpfResult::kPass:
             return Match::kYes;
@@ -394,13 +395,10 @@ class Evaluation {
       return Make(SpfResult::kPermError, "SPF record of " + domain + ": " + parsed.error());
     }
     const SpfRecord& record = *parsed;
-    const int saved_depth = depth_;
-    depth_ = depth;
     for (const SpfDirective& d : record.directives) {
       std::string why;
-      Match m = EvaluateDirective(d, domain, &why);
+      Match m = EvaluateDirective(d, domain, depth, &why);
       if (m == Match::kNo) continue;
-      depth_ = saved_depth;
       if (m == Match::kTempError) return Make(SpfResult::kTempError, why);
       if (m == Match::kPermError) return Make(SpfResult::kPermError, why);
       Outcome o = Make(QualifierResult(d.qualifier),
@@ -409,7 +407,6 @@ class Evaluation {
       if (o.result == SpfResult::kFail && want_explanation) o.explanation = Explain(record, domain);
       return o;
     }
-    depth_ = saved_depth;
     if (!record.has_redirect) {
       return Make(SpfResult::kNeutral, "no term matched in the SPF record of " + domain);
     }
@@ -433,7 +430,6 @@ class Evaluation {
   std::string local_, sender_domain_, sender_;
   int lookups_ = 0;
   int voids_ = 0;
-  int depth_ = 0;
   std::optional<PtrNames> ptr_;
 };
 
