@@ -1,0 +1,138 @@
+#include "verify/auth_check.h"
+
+#include "arc/arc_json.h"
+#include "authres/authentication_results.h"
+#include "dkim/tag_list.h"
+#include "dmarc/dmarc_json.h"
+#include "report/mail_date.h"
+#include "util/json_writer.h"
+
+namespace mv {
+namespace {
+
+std::string ToJson(const auto& write) {
+  std::string out;
+  JsonWriter json(&out);
+  write(&json);
+  return out;
+}
+
+// The b= value of every DKIM-Signature, in header order (the order of DkimVerifier's results);
+// empty where the tag list does not parse.
+std::vector<std::string> SignatureBValues(const HeaderIndex& headers) {
+  std::vector<std::string> values;
+  for (const HeaderField* field : headers.All("DKIM-Signature")) {
+    Result<TagList> tags = TagList::Parse(field->value);
+    const Tag* b = tags.ok() ? tags->Find("b") : nullptr;
+    values.push_back(b ? RemoveFws(b->value) : std::string());
+  }
+  return values;
+}
+
+// The date after the last ';' of a Received value (RFC 5321 4.4).
+std::optional<int64_t> ReceivedTime(std::string_view value) {
+  const size_t semicolon = value.rfind(';');
+  if (semicolon == std::string_view::npos) return std::nullopt;
+  return ParseMailDate(value.substr(semicolon + 1));
+}
+
+std::string SamplingKey(const MessageRecord& record) {
+  if (record.message_id && !record.message_id->empty()) return *record.message_id;
+  return record.provenance.source + ":" + std::to_string(record.provenance.index);
+}
+
+}  // namespace
+
+AuthCheck::AuthCheck(DnsResolver* resolver, AuthCheckOptions options)
+    : resolver_(resolver),
+      options_(std::move(options)),
+      keys_(std::make_shared<DkimKeyCache>()),
+      dkim_(resolver, options_.dkim, keys_),
+      arc_(resolver, keys_),
+      dmarc_(resolver) {}
+
+int64_t AuthCheck::VerificationTime(const HeaderIndex& headers) const {
+  if (options_.time_mode == VerifyTimeMode::kReceived) {
+    if (const HeaderField* received = headers.First("Received")) {
+      if (std::optional<int64_t> t = ReceivedTime(received->value)) return *t;
+    }
+    if (const HeaderField* date = headers.First("Date")) {
+      if (std::optional<int64_t> t = ParseMailDate(date->value)) return *t;
+    }
+  }
+  return options_.fixed_time;
+}
+
+void AuthCheck::CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuestion>* out) const {
+  const HeaderIndex& headers = msg.headers;
+  CollectDkimQuestions(headers, out);
+  CollectArcQuestions(headers, out);
+  CollectSpfQuestions(ExtractEnvelope(headers, options_.spf.envelope), out);
+  if (Result<std::string> from = ExtractFromDomain(FromFieldValues(headers)); from.ok()) {
+    for (DnsQuestion& q : CollectDmarcQuestions(*from)) out->push_back(std::move(q));
+  }
+}
+
+void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
+  const HeaderIndex& headers = msg.headers;
+  const int64_t now = VerificationTime(headers);
+
+  const std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
+  SpfOptions spf_options = options_.spf;
+  spf_options.evaluator.now = now;
+  const SpfOutcome spf = SpfCheck(headers, *resolver_, spf_options);
+  const ArcResult arc = arc_.Validate(headers);
+
+  DmarcInput dmarc_input;
+  dmarc_input.from_values = FromFieldValues(headers);
+  for (const DkimResult& r : dkim) {
+    dmarc_input.dkim.push_back({r.d, r.result == DkimResultCode::kPass});
+  }
+  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result))};
+  const std::string sampling_key = SamplingKey(*record);
+  dmarc_input.sampling_key = sampling_key;
+  const DmarcResult dmarc = dmarc_.Evaluate(dmarc_input);
+
+  record->AddMember("dkim", ToJson([&](JsonWriter* j) { WriteDkimJson(dkim, j); }));
+  record->AddMember("spf", ToJson([&](JsonWriter* j) { WriteSpfJson(spf, j); }));
+  record->AddMember("dmarc", ToJson([&](JsonWriter* j) { WriteDmarcJson(dmarc, j); }));
+  record->AddMember("arc", ToJson([&](JsonWriter* j) { WriteArcJson(arc, j); }));
+
+  // Authentication-Results (RFC 8601): one dkim entry per signature, then spf, dmarc, arc.
+  std::vector<AuthResEntry> entries;
+  const std::vector<std::string> b_prefixes = HeaderBPrefixes(SignatureBValues(headers));
+  for (size_t i = 0; i < dkim.size(); ++i) {
+    const DkimResult& r = dkim[i];
+    const std::string_view reason =
+        r.reason == DkimReason::kOk ? std::string_view() : DkimReasonName(r.reason);
+    entries.push_back(DkimAuthRes(DkimResultName(r.result), r.d, r.s,
+                                  i < b_prefixes.size() ? b_prefixes[i] : std::string(), reason,
+                                  r.i, r.a));
+    record->Count("dkim." + std::string(DkimResultName(r.result)));
+  }
+  if (dkim.empty()) {
+    entries.push_back(AuthResEntry{"dkim", "none", "", "", {}});
+    record->Count("dkim.unsigned");
+  }
+  const std::string mailfrom =
+      spf.identity.kind == "mailfrom" ? spf.identity.sender : std::string();
+  entries.push_back(SpfAuthRes(SpfResultName(spf.verdict.result), mailfrom, spf.envelope.helo));
+  entries.push_back(
+      DmarcAuthRes(DmarcResultName(dmarc.result), dmarc.from_domain, dmarc.applied_policy));
+  entries.push_back(ArcAuthRes(ArcResultName(arc.result), {},
+                               arc.result == ArcResultCode::kPass && arc.oldest_pass > 0
+                                   ? std::to_string(arc.oldest_pass)
+                                   : std::string()));
+  Result<std::string> auth_results = FormatAuthenticationResults(options_.authserv_id, entries);
+  if (auth_results.ok()) {
+    record->AddMember("auth_results", ToJson([&](JsonWriter* j) { j->String(*auth_results); }));
+  } else {
+    record->AddError("Authentication-Results: " + auth_results.error());
+  }
+
+  record->Count("spf." + std::string(SpfResultName(spf.verdict.result)));
+  record->Count("dmarc." + std::string(DmarcResultName(dmarc.result)));
+  record->Count("arc." + std::string(ArcResultName(arc.result)));
+}
+
+}  // namespace mv
