@@ -78,6 +78,28 @@ std::optional<SpfResult> SpfResultFromReceivedSpf(std::string_view value) {
   return std::nullopt;
 }
 
+std::optional<IpAddress> ClientIpFromReceivedSpf(std::string_view value) {
+  const std::string v = StripComments(value);
+  std::string_view s(v);
+  size_t i = 0;
+  while (i < s.size()) {
+    // key=value pairs separated by ';' (RFC 7208 9.1); the key may follow spaces or a ';'.
+    size_t eq = s.find('=', i);
+    if (eq == std::string_view::npos) break;
+    size_t key_start = eq;
+    while (key_start > i && !IsSpace(s[key_start - 1]) && s[key_start - 1] != ';') --key_start;
+    size_t end = eq + 1;
+    while (end < s.size() && s[end] != ';' && !IsSpace(s[end])) ++end;
+    if (EqualsIgnoreCase(s.substr(key_start, eq - key_start), "client-ip")) {
+      std::string_view ip = s.substr(eq + 1, end - eq - 1);
+      if (ip.size() >= 2 && ip.front() == '"' && ip.back() == '"') ip = ip.substr(1, ip.size() - 2);
+      return IpAddress::Parse(ip);
+    }
+    i = end;
+  }
+  return std::nullopt;
+}
+
 std::optional<SpfResult> SpfResultFromAuthResults(std::string_view value,
                                                   std::string_view authserv_id) {
   const std::string v = StripComments(value);
@@ -121,7 +143,6 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
     return false;
   };
   int index = -1;
-  const HeaderField* boundary = nullptr;
   for (const HeaderField* f : headers.All("Received")) {
     ++index;
     ReceivedHop hop;
@@ -137,7 +158,6 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
     env.helo = hop.helo;
     env.boundary_by = hop.by;
     env.boundary_index = index;
-    boundary = f;
     break;
   }
 
@@ -151,15 +171,17 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
     }
   }
   if (!env.recorded_result) {
-    // Only a Received-SPF written at or after the boundary hop (so above its Received field) was
-    // written by the receiver; one further down came with the message and proves nothing.
-    const HeaderField* f = headers.First("Received-SPF");
-    if (f && boundary && f->offset > boundary->offset) f = nullptr;
-    if (f) {
+    // The topmost Received-SPF, skipping any whose client-ip= names another client: those judged
+    // an earlier hop (a forwarder's), not the one recomputed here. Where it sits relative to the
+    // boundary Received field proves nothing: Gmail, for one, writes it just below.
+    for (const HeaderField* f : headers.All("Received-SPF")) {
+      std::optional<IpAddress> ip = ClientIpFromReceivedSpf(f->value);
+      if (ip && env.client_ip && *ip != *env.client_ip) continue;
       if (std::optional<SpfResult> r = SpfResultFromReceivedSpf(f->value)) {
         env.recorded_result = r;
         env.recorded_by = "received-spf";
       }
+      break;
     }
   }
   return env;

@@ -49,5 +49,7 @@ std::optional<SpfResult> SpfResultFromAuthResults(std::string_view value,
 
 // The result word that starts a Received-SPF value (RFC 7208 9.1).
 std::optional<SpfResult> SpfResultFromReceivedSpf(std::string_view value);
+// Its client-ip= key, when present and an address.
+std::optional<IpAddress> ClientIpFromReceivedSpf(std::string_view value);
 
 }  // namespace mv

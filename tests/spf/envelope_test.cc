@@ -86,18 +86,45 @@ TEST(Envelope, PrivateAndDocumentationAddressesAreNotBoundaries) {
   EXPECT_EQ(e.boundary_index, -1);
 }
 
-TEST(Envelope, ReceivedSpfBelowTheBoundaryIsNotTheReceiversVerdict) {
-  const char msg[] =
-      "Return-Path: <a@sender.example>\n"
-      "Received: from out.sender.example (out.sender.example [198.41.0.9])\n"
-      "\tby mx1.example.net (Postfix) with ESMTPS id 9; Mon, 8 Jan 2024 10:15:02 +0100\n"
-      "Received-SPF: pass (forged by the sender)\n"
+TEST(Envelope, ReceivedSpfMustBeAboutTheBoundaryClient) {
+  // Gmail's layout: Received-SPF and Authentication-Results just below its Received field.
+  const char gmail[] =
+      "Delivered-To: alice@gmail.com\n"
+      "Received: by 2002:a05:6a10:8c1a:b0:4f2:1a2b:3c4d with SMTP id r26csp1;\n"
+      "        Mon, 8 Jan 2024 01:15:03 -0800 (PST)\n"
+      "Return-Path: <news@sender.example>\n"
+      "Received: from out.sender.example (out.sender.example. [198.41.0.9])\n"
+      "        by mx.google.com with ESMTPS id a1si2;\n"
+      "        Mon, 08 Jan 2024 01:15:02 -0800 (PST)\n"
+      "Received-SPF: softfail (google.com: domain of transitioning news@sender.example does not\n"
+      " designate 198.41.0.9 as permitted sender) client-ip=198.41.0.9;\n"
+      "Authentication-Results: mx.google.com;\n"
+      "       spf=softfail (google.com: ...) smtp.mailfrom=news@sender.example\n"
       "\n";
-  HeaderIndex h = HeaderIndex::Build(msg);
+  HeaderIndex h = HeaderIndex::Build(gmail);
   SpfEnvelope e = ExtractEnvelope(h, EnvelopeOptions{});
   ASSERT_TRUE(e.client_ip);
+  EXPECT_EQ(e.client_ip->ToString(), "198.41.0.9");
+  EXPECT_EQ(e.boundary_by, "mx.google.com");
+  ASSERT_TRUE(e.recorded_result);
+  EXPECT_EQ(*e.recorded_result, SpfResult::kSoftFail);
+  EXPECT_EQ(e.recorded_by, "received-spf");
+
+  // A forwarder's verdict on its own client says nothing about the hop recomputed here.
+  const char forwarded[] =
+      "Return-Path: <a@sender.example>\n"
+      "Received: from fwd.example.org (fwd.example.org [198.41.0.20])\n"
+      "\tby mx1.example.net (Postfix) with ESMTPS id 9; Mon, 8 Jan 2024 10:15:02 +0100\n"
+      "Received-SPF: pass (fwd.example.org: a@sender.example) client-ip=\"198.41.0.9\";\n"
+      "\n";
+  h = HeaderIndex::Build(forwarded);
+  e = ExtractEnvelope(h, EnvelopeOptions{});
+  ASSERT_TRUE(e.client_ip);
   EXPECT_FALSE(e.recorded_result.has_value());
-  EXPECT_EQ(e.recorded_by, "");
+  EXPECT_EQ(
+      ClientIpFromReceivedSpf(" Pass (x) envelope-from=a@b; client-ip=2001:db8::5;")->ToString(),
+      "2001:db8::5");
+  EXPECT_FALSE(ClientIpFromReceivedSpf(" pass (client-ip=1.2.3.4 in a comment)").has_value());
 }
 
 TEST(Envelope, ReturnPathForms) {
