@@ -151,8 +151,11 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
       if (!hop.ip || !hop.ip->IsPublic()) continue;
     } else {
       if (!is_receiver(hop.by)) continue;
-      // A hop between two of the receiver's own servers is internal: the boundary is further down.
-      if (is_receiver(hop.helo) || is_receiver(hop.rdns)) continue;
+      // A hop from one of the receiver's own servers over a private address is an internal relay:
+      // the boundary is further down. With a public address it is a real sender that happens to
+      // share the receiver's name (Gmail to Gmail, for one).
+      const bool internal = is_receiver(hop.helo) || is_receiver(hop.rdns);
+      if (internal && (!hop.ip || !hop.ip->IsPublic())) continue;
     }
     env.client_ip = hop.ip;
     env.helo = hop.helo;

@@ -15,8 +15,10 @@
 namespace mv {
 
 struct EnvelopeOptions {
-  // Glob patterns for the host names of the receiving organisation's servers (--receiver). Empty:
-  // the boundary is the topmost Received header whose client IP is public.
+  // Glob patterns for the host names of the receiving organisation's servers (--receiver): the
+  // boundary is the topmost Received header whose by-host matches, passing over internal relays
+  // (from-host matches too and the client address is not public). Empty: the boundary is the
+  // topmost Received header whose client IP is public.
   std::vector<std::string> receivers;
   // authserv-id whose Authentication-Results can be trusted; empty: none is.
   std::string authserv_id;

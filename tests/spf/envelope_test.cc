@@ -66,6 +66,21 @@ TEST(Envelope, ReceiverPatternsSkipInternalHopsAndTrustTheirAuthservId) {
   EXPECT_EQ(e.client_ip->ToString(), "10.0.0.5");
   EXPECT_EQ(e.helo, "mx1.example.net");
 
+  // Mail between two users of the same provider: the sending host shares the receiver's name but
+  // connects from a public address, so it is the boundary.
+  const char gmail_to_gmail[] =
+      "Return-Path: <bob@gmail.com>\n"
+      "Received: from mail-sor-f41.google.com (mail-sor-f41.google.com. [2607:f8b0:4864:20::42a])\n"
+      "        by mx.google.com with SMTPS id a6si1; Mon, 08 Jan 2024 01:15:02 -0800 (PST)\n"
+      "\n";
+  HeaderIndex g = HeaderIndex::Build(gmail_to_gmail);
+  EnvelopeOptions google;
+  google.receivers = {"*.google.com"};
+  SpfEnvelope ge = ExtractEnvelope(g, google);
+  ASSERT_TRUE(ge.client_ip);
+  EXPECT_EQ(ge.client_ip->ToString(), "2607:f8b0:4864:20::42a");
+  EXPECT_EQ(ge.helo, "mail-sor-f41.google.com");
+
   // A receiver pattern that matches nothing leaves no client address.
   options.receivers = {"*.example.com"};
   EXPECT_FALSE(ExtractEnvelope(h, options).client_ip);
