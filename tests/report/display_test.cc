@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace mv {
 namespace {
 
@@ -91,6 +93,67 @@ TEST(DecodeHeaderForDisplay, TextWithoutWordsIsOnlyUnfolded) {
                                    "e"),
             "Gr\xC3\xBC\xC3\x9F"
             "e");
+}
+
+std::string EncodeWord(std::string_view bytes, bool base64, std::string_view charset) {
+  static const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string word = "=?" + std::string(charset) + (base64 ? "?B?" : "?Q?");
+  if (base64) {
+    size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+      const uint32_t v =
+          (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+      for (int k = 3; k >= 0; --k) word.push_back(kB64[(v >> (6 * k)) & 63]);
+    }
+    if (bytes.size() - i == 1) {
+      const uint32_t v = uint8_t(bytes[i]) << 16;
+      word += {kB64[v >> 18], kB64[(v >> 12) & 63], '=', '='};
+    } else if (bytes.size() - i == 2) {
+      const uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
+      word += {kB64[v >> 18], kB64[(v >> 12) & 63], kB64[(v >> 6) & 63], '='};
+    }
+  } else {
+    for (char c : bytes) {
+      const uint8_t u = static_cast<uint8_t>(c);
+      if (c == ' ') {
+        word.push_back('_');
+      } else if (u > ' ' && u < 0x7F && c != '=' && c != '?' && c != '_') {
+        word.push_back(c);
+      } else {
+        word += {'=', kHex[u >> 4], kHex[u & 15]};
+      }
+    }
+  }
+  return word + "?=";
+}
+
+// Random UTF-8 text, encoded as a run of B and Q words split at random byte positions (even inside
+// a character) and separated by random blanks and folding, decodes back to the text.
+TEST(DecodeHeaderForDisplay, RandomTextRoundTrips) {
+  std::mt19937 rng(20261126);
+  const std::vector<std::string> pieces = {
+      "a",  "Z", " ",  "?", "=", "_", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x93\xA7",
+      "\"", "(", "x y"};
+  const std::vector<std::string> separators = {" ", "  ", "\t", "\r\n ", "\n\t"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
+    // Leading and trailing blanks would be trimmed, as for any header value.
+    if (text.front() == ' ') text.front() = 'L';
+    if (text.back() == ' ') text.back() = 'T';
+    std::string encoded = "  ";
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const size_t len = 1 + rng() % (text.size() - pos);
+      if (pos > 0) encoded += separators[rng() % separators.size()];
+      encoded += EncodeWord(std::string_view(text).substr(pos, len), rng() % 2 == 0,
+                            rng() % 2 == 0 ? "utf-8" : "UTF-8");
+      pos += len;
+    }
+    ASSERT_EQ(DecodeHeaderForDisplay(encoded), text) << encoded;
+  }
 }
 
 }  // namespace
