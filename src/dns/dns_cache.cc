@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "dns/live_source.h"
 #include "dns/registrable_domain.h"
 
 namespace mv {
@@ -65,6 +66,14 @@ class DnsCache::Impl {
   DnsAnswer Lookup(std::string_view name, DnsType type) {
     lookups_.fetch_add(1, std::memory_order_relaxed);
     Key key{NormalizeDnsName(name), type};
+    if (!IsQueryableDnsName(key.name)) {
+      // Decided here for every source alike, so that a zone replay of a live run agrees.
+      DnsAnswer bad;
+      bad.status = DnsStatus::kPermError;
+      bad.source = "cache";
+      bad.error = "not a queryable DNS name: '" + key.name + "'";
+      return bad;
+    }
     Shard& shard = ShardFor(key);
     const DnsClock::TimePoint now = clock_->Now();
     std::shared_ptr<Flight> mine;
@@ -110,7 +119,7 @@ class DnsCache::Impl {
     std::unordered_set<Key, KeyHash> seen;
     for (const DnsQuestion& q : questions) {
       Key key{NormalizeDnsName(q.name), q.type};
-      if (!seen.insert(key).second) continue;
+      if (!IsQueryableDnsName(key.name) || !seen.insert(key).second) continue;
       Shard& shard = ShardFor(key);
       std::lock_guard<std::mutex> lock(shard.mu);
       auto it = shard.index.find(key);

@@ -50,9 +50,11 @@ struct DnsRecord {
 
 struct DnsAnswer {
   DnsStatus status = DnsStatus::kTempError;
-  std::vector<DnsRecord> records;        // only for kOk
-  uint32_t ttl = 0;                      // positive: min record TTL; negative: RFC 2308 SOA minimum
-  std::string source;                    // where it came from: "dns", "zone", "keys"
+  std::vector<DnsRecord> records;  // only for kOk
+  uint32_t ttl = 0;                // positive: min record TTL; negative: RFC 2308 SOA minimum
+  // Where it came from: "dns", "zone", "keys"; "hold" (domain on hold after a timeout) and "cache"
+  // (a name that cannot be queried) for answers the cache gives by itself.
+  std::string source;
   std::string error;                     // human-readable detail for temperror/permerror
   std::vector<std::string> cname_chain;  // names followed to reach the answer, in order
   // The name the answer belongs to when cname_chain is not empty (the last CNAME's target), so that

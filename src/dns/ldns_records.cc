@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 namespace mv {
@@ -23,8 +24,30 @@ std::string AddressToString(const ldns_rdf* rdf, int family) {
 }  // namespace
 
 std::string LdnsNameToString(const ldns_rdf* dname) {
-  std::unique_ptr<char, LdnsFree> text(ldns_rdf2str(dname));
-  return text ? NormalizeDnsName(text.get()) : std::string();
+  // Built from the wire form rather than ldns_rdf2str, which escapes master-file specials (';',
+  // '(', ...): names an SPF macro expands may hold them, and the name asked must equal the name
+  // read back from a snapshot. Only dots inside labels, backslashes and unprintable bytes (never in
+  // a queryable name) are escaped.
+  std::string out;
+  const uint8_t* p = ldns_rdf_data(dname);
+  const uint8_t* end = p + ldns_rdf_size(dname);
+  while (p < end && *p != 0) {
+    size_t len = *p++;
+    if (len > static_cast<size_t>(end - p)) break;
+    if (!out.empty()) out += '.';
+    for (size_t i = 0; i < len; ++i) {
+      const uint8_t c = p[i];
+      if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
+        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      } else {
+        char esc[5];
+        snprintf(esc, sizeof esc, "\\%03u", c);
+        out += esc;
+      }
+    }
+    p += len;
+  }
+  return out;
 }
 
 bool RecordFromLdns(const ldns_rr* rr, DnsRecord* record) {

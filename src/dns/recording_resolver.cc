@@ -7,6 +7,7 @@
 #include <set>
 
 #include "dns/ldns_records.h"
+#include "dns/live_source.h"
 
 namespace mv {
 namespace {
@@ -57,6 +58,8 @@ std::vector<DnsAnswer> RecordingResolver::LookupMany(std::span<const DnsQuestion
 }
 
 void RecordingResolver::Record(const std::string& name, DnsType type, const DnsAnswer& answer) {
+  // Names that cannot be queried are refused by the cache before any source, on replay too.
+  if (!IsQueryableDnsName(name)) return;
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, added] = answers_.try_emplace({name, type}, answer);
   if (!added && !SameAnswer(it->second, answer)) ++changed_;

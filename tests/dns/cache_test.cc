@@ -153,6 +153,22 @@ TEST(DnsCache, LeastRecentlyUsedIsEvictedFirst) {
   EXPECT_EQ(cache.stats().entries, 1u);
 }
 
+TEST(DnsCache, RefusesNamesNoQueryCanCarry) {
+  Fixture f;
+  DnsCache cache(&f.counting, f.Options());
+  for (const char* bad : {"", ".", "a..b", "with space.example", "back\\slash.example",
+                          "\xc3\xa9t\xc3\xa9.example"}) {
+    DnsAnswer a = cache.Lookup(bad, DnsType::kTxt);
+    EXPECT_EQ(a.status, DnsStatus::kPermError) << bad;
+    EXPECT_EQ(a.source, "cache");
+  }
+  std::string long_label(64, 'a');
+  EXPECT_EQ(cache.Lookup(long_label + ".example", DnsType::kTxt).status, DnsStatus::kPermError);
+  EXPECT_EQ(cache.Lookup(long_label.substr(1) + ".example", DnsType::kTxt).status,
+            DnsStatus::kNxDomain);
+  EXPECT_EQ(f.counting.lookups(), 1);
+}
+
 TEST(DnsCache, PrefetchDeduplicatesAndSkipsCachedKeys) {
   Fixture f;
   for (int i = 0; i < 4; ++i) f.zone.AddTxt(NumberedName(i), {"x"}, 3600);
