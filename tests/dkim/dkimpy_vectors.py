@@ -82,7 +82,8 @@ def mutate(rng, msg):
     head, body = split(msg)
     kind = rng.choice(["none", "none", "header-char", "header-refold", "header-case", "header-wsp",
                        "add-header-top", "add-from-bottom", "body-char", "body-wsp",
-                       "body-trailing-empty", "body-append-text", "body-refold"])
+                       "body-trailing-empty", "body-append-text", "body-refold", "sig-refold",
+                       "sig-b-refold"])
     if kind == "header-char":
         lines = head.split(b"\r\n")
         idx = rng.choice([i for i, l in enumerate(lines) if l.lower().startswith((b"subject", b"to:"))])
@@ -99,6 +100,15 @@ def mutate(rng, msg):
         head = b"X-Added: new\r\n" + head
     elif kind == "add-from-bottom":
         head = head + b"From: mallory@evil.example\r\n"
+    elif kind == "sig-refold":
+        # Fold the first DKIM-Signature after a tag separator: only relaxed header canonicalization
+        # survives it.
+        idx = head.find(b"; ", head.find(b"DKIM-Signature:"))
+        head = head[:idx] + b";\r\n\t" + head[idx + 2:]
+    elif kind == "sig-b-refold":
+        # Fold inside the b= value: it is removed before hashing, so every canonicalization survives.
+        idx = head.find(b" b=", head.find(b"DKIM-Signature:")) + 13
+        head = head[:idx] + b"\r\n " + head[idx:]
     elif kind == "body-char":
         body = body + b"!" if not body else body[:1] + b"Z" + body[2:]
     elif kind == "body-wsp":
