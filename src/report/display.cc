@@ -277,22 +277,29 @@ void EmitRun(const std::vector<Piece>& run, std::string* out) {
 }  // namespace
 
 std::string UnfoldAndTrim(std::string_view value) {
+  auto outer = [](char c) { return IsBlank(c) || c == '\r' || c == '\n'; };
+  size_t b = 0, e = value.size();
+  while (b < e && outer(value[b])) ++b;
+  while (e > b && outer(value[e - 1])) --e;
+  value = value.substr(b, e - b);
   std::string out;
   out.reserve(value.size());
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    if (c == '\r' && i + 2 < value.size() && value[i + 1] == '\n' && IsBlank(value[i + 2])) {
-      ++i;
-      continue;
+  size_t start = 0;
+  while (true) {
+    const size_t nl = value.find('\n', start);
+    if (nl == std::string_view::npos) {
+      out.append(value.substr(start));
+      return out;
     }
-    if (c == '\n' && i + 1 < value.size() && IsBlank(value[i + 1])) continue;
-    out.push_back(c);
+    if (nl + 1 < value.size() && IsBlank(value[nl + 1])) {
+      // Folding: the line break (and a CR before it) goes, the blank stays.
+      const size_t end = nl > start && value[nl - 1] == '\r' ? nl - 1 : nl;
+      out.append(value.substr(start, end - start));
+    } else {
+      out.append(value.substr(start, nl + 1 - start));
+    }
+    start = nl + 1;
   }
-  auto trimmed = [](char c) { return IsBlank(c) || c == '\r' || c == '\n'; };
-  size_t b = 0, e = out.size();
-  while (b < e && trimmed(out[b])) ++b;
-  while (e > b && trimmed(out[e - 1])) --e;
-  return out.substr(b, e - b);
 }
 
 std::string DecodeHeaderForDisplay(std::string_view value) {

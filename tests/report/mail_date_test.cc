@@ -56,6 +56,9 @@ TEST(FormatIso8601Utc, KnownInstants) {
   EXPECT_EQ(FormatIso8601Utc(-1), "1969-12-31T23:59:59Z");
   EXPECT_EQ(FormatIso8601Utc(951782400), "2000-02-29T00:00:00Z");
   EXPECT_EQ(FormatIso8601Utc(253402300799), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIso8601Utc(253402300800 + 3723), "10000-01-01T01:02:03Z");
+  EXPECT_EQ(Iso("31 Dec 9999 23:00:00 -0130"), "10000-01-01T00:30:00Z");
+  EXPECT_EQ(Iso("1 Jan 1900 00:00:00 +0100"), "1899-12-31T23:00:00Z");
 }
 
 // The civil-date arithmetic agrees with the C library over more than two centuries.
