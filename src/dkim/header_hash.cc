@@ -1,8 +1,21 @@
 #include "dkim/header_hash.h"
 
+#include <unordered_map>
+
 #include "dkim/tag_list.h"
 
 namespace mv {
+namespace {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<std::vector<std::string_view>> ParseHeaderNameList(std::string_view h) {
   std::vector<std::string_view> names;
@@ -28,20 +41,26 @@ Result<std::vector<std::string_view>> ParseHeaderNameList(std::string_view h) {
 std::vector<const HeaderField*> SelectSignedFields(const HeaderIndex& index,
                                                    std::span<const std::string_view> names) {
   const std::vector<HeaderField>& fields = index.fields();
+  // Per distinct lower-cased name: the matching fields, top to bottom; each h= entry takes the last
+  // one left. Linear in fields + names, so a hostile h= with thousands of names stays cheap.
+  std::unordered_map<std::string, std::vector<const HeaderField*>> by_name;
+  for (std::string_view name : names) by_name.try_emplace(LowerAscii(name));
+  std::string key;
+  for (const HeaderField& f : fields) {
+    key = LowerAscii(f.name);
+    auto it = by_name.find(key);
+    if (it != by_name.end()) it->second.push_back(&f);
+  }
   std::vector<const HeaderField*> out;
   out.reserve(names.size());
-  // used[k]: field k was already taken by an earlier h= entry.
-  std::vector<bool> used(fields.size(), false);
   for (std::string_view name : names) {
-    const HeaderField* pick = nullptr;
-    for (size_t k = fields.size(); k-- > 0;) {
-      if (!used[k] && EqualsIgnoreCase(fields[k].name, name)) {
-        used[k] = true;
-        pick = &fields[k];
-        break;
-      }
+    std::vector<const HeaderField*>& left = by_name.find(LowerAscii(name))->second;
+    if (left.empty()) {
+      out.push_back(nullptr);
+    } else {
+      out.push_back(left.back());
+      left.pop_back();
     }
-    out.push_back(pick);
   }
   return out;
 }

@@ -310,6 +310,20 @@ TEST(HeaderHash, SelectsBottomUpAndNullForMissing) {
   EXPECT_FALSE(ParseHeaderNameList("from::to").ok());
 }
 
+TEST(HeaderHash, ManyRepeatedNamesSelectBottomUp) {
+  std::string msg;
+  for (int k = 0; k < 2000; ++k) msg += "Received: " + std::to_string(k) + "\r\n";
+  msg += "\r\n";
+  HeaderIndex index = HeaderIndex::Build(msg);
+  std::vector<std::string_view> names(2500, "RECEIVED");
+  auto picked = SelectSignedFields(index, names);
+  ASSERT_EQ(picked.size(), 2500u);
+  EXPECT_EQ(picked[0]->value, " 1999");
+  EXPECT_EQ(picked[1999]->value, " 0");
+  EXPECT_EQ(picked[2000], nullptr);
+  EXPECT_EQ(picked[2499], nullptr);
+}
+
 TEST(HeaderHash, RemovesOnlyTheBValue) {
   const std::string raw = "DKIM-Signature: v=1; b=ab\r\n cd ;bh=xyz=; d=x";
   const std::string message = raw + "\r\n\r\n";
