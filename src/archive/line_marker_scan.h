@@ -1,41 +1,88 @@
-// FindLineMarker: the inner loop of mbox splitting. It looks for a line feed followed by 'F' (a
-// possible "From " separator) or, when un-quoting, by '>' (a possible ">From " line), 16 bytes at a
-// time with SSE2 (two overlapping loads compared at once), so the splitter touches each byte once
-// and only inspects the rare candidate lines by hand.
+// FindLineStart: the inner loop of mbox splitting. It looks for a line feed followed by one of a
+// few given bytes ('F' for a possible "From " separator, '>' for a possible ">From " line, 'C' for
+// a Content-Length header...), 32 bytes at a time with AVX2 when the CPU has it, else 16 with SSE2
+// (two overlapping loads compared at once), so each byte is touched once and only the rare
+// candidate lines are inspected by hand.
 #pragma once
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define MV_X86_SIMD 1
 #endif
 
 namespace mv {
 
-// First p in [begin, end - 1) with p[0] == '\n' and p[1] == 'F' (or '>' when `quotes`), else null.
-inline const char* FindLineMarker(const char* begin, const char* end, bool quotes) {
-  const char* p = begin;
-#if defined(__SSE2__)
+namespace scan_detail {
+
+template <char... Followers>
+inline bool Follows(char c) {
+  return ((c == Followers) || ...);
+}
+
+template <char... Followers>
+inline const char* Scalar(const char* p, const char* end) {
+  while (end - p >= 2) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p - 1)));
+    if (nl == nullptr) return nullptr;
+    if (Follows<Followers...>(nl[1])) return nl;
+    p = nl + 1;
+  }
+  return nullptr;
+}
+
+#if defined(MV_X86_SIMD)
+template <char... Followers>
+__attribute__((target("avx2"))) const char* Avx2(const char* p, const char* end) {
+  const __m256i nl = _mm256_set1_epi8('\n');
+  while (end - p >= 33) {
+    __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
+    __m256i follow = _mm256_setzero_si256();
+    ((follow = _mm256_or_si256(follow, _mm256_cmpeq_epi8(b, _mm256_set1_epi8(Followers)))), ...);
+    unsigned mask = static_cast<unsigned>(
+        _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, nl), follow)));
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += 32;
+  }
+  return Scalar<Followers...>(p, end);
+}
+
+template <char... Followers>
+inline const char* Sse2(const char* p, const char* end) {
   const __m128i nl = _mm_set1_epi8('\n');
-  const __m128i f = _mm_set1_epi8('F');
-  const __m128i gt = _mm_set1_epi8(quotes ? '>' : 'F');
   while (end - p >= 17) {
     __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
-    __m128i follow = _mm_or_si128(_mm_cmpeq_epi8(b, f), _mm_cmpeq_epi8(b, gt));
-    int mask = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, nl), follow));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    __m128i follow = _mm_setzero_si128();
+    ((follow = _mm_or_si128(follow, _mm_cmpeq_epi8(b, _mm_set1_epi8(Followers)))), ...);
+    unsigned mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, nl), follow)));
+    if (mask != 0) return p + __builtin_ctz(mask);
     p += 16;
   }
+  return Scalar<Followers...>(p, end);
+}
+
+inline bool HaveAvx2() {
+  static const bool have = __builtin_cpu_supports("avx2");
+  return have;
+}
 #endif
-  while (end - p >= 2) {
-    const char* nlp =
-        static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p - 1)));
-    if (nlp == nullptr) return nullptr;
-    if (nlp[1] == 'F' || (quotes && nlp[1] == '>')) return nlp;
-    p = nlp + 1;
-  }
-  return nullptr;
+
+}  // namespace scan_detail
+
+// First p in [begin, end - 1) with p[0] == '\n' and p[1] one of Followers, else null.
+template <char... Followers>
+inline const char* FindLineStart(const char* begin, const char* end) {
+#if defined(MV_X86_SIMD)
+  if (scan_detail::HaveAvx2()) return scan_detail::Avx2<Followers...>(begin, end);
+  return scan_detail::Sse2<Followers...>(begin, end);
+#else
+  return scan_detail::Scalar<Followers...>(begin, end);
+#endif
 }
 
 }  // namespace mv

@@ -22,40 +22,43 @@ bool StartsWithFrom(const char* p) {
 }  // namespace
 
 bool FindContentLength(std::string_view m, uint64_t* length, size_t* body_offset) {
+  constexpr std::string_view kName = "Content-Length:";
   bool have_length = false;
   uint64_t value = 0;
-  size_t i = 0;
-  while (i < m.size()) {
-    const void* nl = std::memchr(m.data() + i, '\n', m.size() - i);
-    size_t line_end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - m.data()) : m.size();
-    size_t content_end = line_end;
-    if (content_end > i && m[content_end - 1] == '\r') --content_end;
-    if (content_end == i) {  // the empty line that ends the header block
-      if (!have_length) return false;
+  const char* const begin = m.data();
+  const char* const end = begin + m.size();
+  const char* line = begin;
+  // Only lines that start with 'C'/'c' or are empty matter; jump between them.
+  while (line < end) {
+    if (*line == '\n' || (*line == '\r' && end - line >= 2 && line[1] == '\n')) {
+      if (!have_length) return false;  // the header block ended without Content-Length
       *length = value;
-      *body_offset = nl ? line_end + 1 : m.size();
+      *body_offset = static_cast<size_t>(line - begin) + (*line == '\n' ? 1 : 2);
       return true;
     }
-    constexpr std::string_view kName = "Content-Length:";
-    if (!have_length && content_end - i > kName.size() &&
-        strncasecmp(m.data() + i, kName.data(), kName.size()) == 0) {
-      size_t p = i + kName.size();
-      while (p < content_end && (m[p] == ' ' || m[p] == '\t')) ++p;
+    if (!have_length && static_cast<size_t>(end - line) > kName.size() &&
+        strncasecmp(line, kName.data(), kName.size()) == 0) {
+      const void* nl = std::memchr(line, '\n', static_cast<size_t>(end - line));
+      const char* content_end = nl ? static_cast<const char*>(nl) : end;
+      if (content_end > line && content_end[-1] == '\r') --content_end;
+      const char* p = line + kName.size();
+      while (p < content_end && (*p == ' ' || *p == '\t')) ++p;
       size_t digits = 0;
       uint64_t v = 0;
-      while (p < content_end && m[p] >= '0' && m[p] <= '9' && digits < 18) {
-        v = v * 10 + static_cast<uint64_t>(m[p] - '0');
+      while (p < content_end && *p >= '0' && *p <= '9' && digits < 18) {
+        v = v * 10 + static_cast<uint64_t>(*p - '0');
         ++p;
         ++digits;
       }
-      while (p < content_end && (m[p] == ' ' || m[p] == '\t')) ++p;
+      while (p < content_end && (*p == ' ' || *p == '\t')) ++p;
       if (digits > 0 && p == content_end) {
         have_length = true;
         value = v;
       }
     }
-    if (nl == nullptr) break;
-    i = line_end + 1;
+    const char* hit = FindLineStart<'C', 'c', '\n', '\r'>(line, end);
+    if (hit == nullptr) break;
+    line = hit + 1;
   }
   return false;  // no body: Content-Length cannot place anything
 }
@@ -144,6 +147,10 @@ MboxSplitter::Event MboxSplitter::InputError(RawMessage* out, uint64_t offset, u
 }
 
 MboxSplitter::Event MboxSplitter::Next(RawMessage* out) {
+  // Drop the caller's hold on the previous buffer first, so that a consumer reusing `out` lets the
+  // buffer be refilled in place instead of allocating a fresh one.
+  out->buffer.reset();
+  out->bytes = {};
   out->read_error.clear();
   out->input_error = false;
   if (state_ == State::kFindFirst) {
@@ -166,7 +173,7 @@ bool MboxSplitter::FindFirst(RawMessage* out, Event* event) {
   }
   uint64_t scan = std::max(begin_ > 0 ? begin_ - 1 : 0, base_);
   while (found == kNone) {
-    const char* hit = End() - scan >= 2 ? FindLineMarker(At(scan), At(End()), false) : nullptr;
+    const char* hit = End() - scan >= 2 ? FindLineStart<'F'>(At(scan), At(End())) : nullptr;
     if (hit == nullptr) {
       scan = std::max(scan, End() > 0 ? End() - 1 : 0);
       if (!Fill(scan > kLookBack ? scan - kLookBack : 0)) break;
@@ -243,8 +250,11 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
   // Start at the From line's own line feed so a first line ">From " is seen too.
   scan = hdr > msg ? hdr - 1 : hdr;
   for (;;) {
-    const char* hit =
-        End() - scan >= 2 ? FindLineMarker(At(scan), At(End()), unquote && !oversized) : nullptr;
+    const char* hit = nullptr;
+    if (End() - scan >= 2) {
+      hit = unquote && !oversized ? FindLineStart<'F', '>'>(At(scan), At(End()))
+                                  : FindLineStart<'F'>(At(scan), At(End()));
+    }
     if (hit == nullptr) {
       scan = std::max(scan, End() > 0 ? End() - 1 : 0);
       if (need_more(scan)) continue;
@@ -304,20 +314,31 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
                       " bytes exceeds the maximum message size of " + std::to_string(max_size) +
                       " bytes; skipped";
   } else {
+    uint64_t first = hdr;
     size_t n = end_msg - hdr;
     if (!quotes_.empty()) {
-      // mboxrd: each /^>+From / line loses its first '>'; compact the message in place.
-      char* w = At(quotes_[0]);
-      for (size_t k = 0; k < quotes_.size(); ++k) {
-        uint64_t from = quotes_[k] + 1;
-        uint64_t to = k + 1 < quotes_.size() ? quotes_[k + 1] : end_msg;
-        std::memmove(w, At(from), to - from);
-        w += to - from;
+      // mboxrd: each /^>+From / line loses its first '>'. Compact in place, moving whichever side
+      // of the quotes is shorter: the bytes before them to the right, or those after to the left.
+      const size_t k = quotes_.size();
+      if (quotes_.back() - hdr < end_msg - quotes_.front()) {
+        for (size_t j = k; j-- > 0;) {
+          uint64_t from = j == 0 ? hdr : quotes_[j - 1] + 1;
+          std::memmove(At(from) + (k - j), At(from), quotes_[j] - from);
+        }
+        first = hdr + k;
+      } else {
+        char* w = At(quotes_[0]);
+        for (size_t j = 0; j < k; ++j) {
+          uint64_t from = quotes_[j] + 1;
+          uint64_t to = j + 1 < k ? quotes_[j + 1] : end_msg;
+          std::memmove(w, At(from), to - from);
+          w += to - from;
+        }
       }
-      n -= quotes_.size();
+      n -= k;
     }
     out->buffer = buf_;
-    out->bytes = std::string_view(At(hdr), n);
+    out->bytes = std::string_view(At(first), n);
   }
   pos_ = next;
   if (next == kNone || next >= end_) state_ = State::kFinished;
