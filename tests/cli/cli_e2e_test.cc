@@ -254,6 +254,24 @@ TEST_F(CliTest, HelpVersionAndUsageErrors) {
   }
 }
 
+TEST_F(CliTest, DirectoriesAndCompressedArchives) {
+  ASSERT_EQ(mkdir(Path("mail").c_str(), 0755), 0);
+  WriteFile(Path("mail/2.eml"), kEml);
+  WriteFile(Path("mail/1.eml"),
+            std::string(kEml).replace(std::string(kEml).find("<eml@"), 5, "<one@"));
+  WriteFile(Path("a.mbox"), kMbox);
+  ASSERT_EQ(std::system(("gzip -n '" + Path("a.mbox") + "'").c_str()), 0);
+  Outcome o = Run({"scan", "-q", Path("mail"), Path("a.mbox.gz")});
+  EXPECT_EQ(o.status, 0) << o.err;
+  std::vector<JsonValue> r = Records(o.out);
+  ASSERT_EQ(r.size(), 5u) << o.out;
+  EXPECT_EQ(r[0].Str("message_id"), "<one@example.com>");  // directories are read in sorted order
+  EXPECT_EQ(r[1].Str("message_id"), "<eml@example.com>");
+  EXPECT_EQ(r[2].Str("message_id"), "<first@example.org>");
+  EXPECT_EQ(r[2].Str("source"), Path("a.mbox.gz"));
+  EXPECT_EQ(r[4].Str("message_id"), "<third@example.com>");
+}
+
 TEST_F(CliTest, UnwritableOutputFailsWithStatusOne) {
   WriteFile(Path("d.eml"), kEml);
   Outcome o = Run({"scan", "-o", Path("no-such-dir/out.jsonl"), Path("d.eml")});
