@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
-#include <mutex>
 
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
@@ -12,6 +11,14 @@
 #include "report/json_lines.h"
 
 namespace mv {
+namespace {
+
+// A message is checked only when the reader delivered it whole.
+bool Checkable(const ParsedMessage& msg) {
+  return !msg.raw.input_error && msg.raw.read_error.empty();
+}
+
+}  // namespace
 
 struct Pipeline::Batch {
   std::vector<ParsedMessage> messages;
@@ -25,11 +32,6 @@ Pipeline::Pipeline(PipelineOptions options, DnsResolver* resolver)
   formatter_ = [](const ParsedMessage&, const MessageRecord& record, std::string* out) {
     AppendJsonLine(record, out);
   };
-}
-
-// A message is checked only when the reader delivered it whole.
-static bool Checkable(const ParsedMessage& msg) {
-  return !msg.raw.input_error && msg.raw.read_error.empty();
 }
 
 void Pipeline::Parse(Batch* batch) const {
