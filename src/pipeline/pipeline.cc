@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
@@ -83,6 +84,10 @@ Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
   bool source_done = false;
   Status status;
 
+  // TBB caps its workers at one per core by default; --threads above that (useful when checks wait
+  // on live DNS) needs the cap raised for the duration of the run.
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                  static_cast<size_t>(threads));
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_pipeline(

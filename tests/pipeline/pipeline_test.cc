@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "../report/mini_json.h"
 #include "util/json_writer.h"
@@ -331,6 +332,37 @@ TEST(Pipeline, RunsWithoutResolverOrChecks) {
   CollectingSink none;
   ASSERT_TRUE(Pipeline(options, nullptr).Run(empty.Source(), &none).ok());
   EXPECT_EQ(none.batches, 0);
+}
+
+// Notes the thread each message is checked on.
+class ThreadCheck : public MessageCheck {
+ public:
+  void CollectQuestions(const ParsedMessage&, std::vector<DnsQuestion>*) const override {}
+  void Run(const ParsedMessage&, MessageRecord*) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    threads_.insert(std::this_thread::get_id());
+  }
+  std::set<std::thread::id> threads() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return threads_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::set<std::thread::id> threads_;
+};
+
+TEST(Pipeline, OneThreadMeansTheCallingThreadOnly) {
+  TestArchive archive(300);
+  CollectingSink sink;
+  ThreadCheck check;
+  PipelineOptions options;
+  options.threads = 1;
+  options.batch_messages = 4;
+  Pipeline pipeline(options, nullptr);
+  pipeline.AddCheck(&check);
+  ASSERT_TRUE(pipeline.Run(archive.Source(), &sink).ok());
+  EXPECT_EQ(check.threads(), std::set<std::thread::id>{std::this_thread::get_id()});
 }
 
 TEST(Pipeline, CustomFormatterReplacesJsonLines) {
