@@ -49,6 +49,7 @@ class Org:
 _SPF_SHAPES = (("ip4net", 28), ("hosts", 20), ("a_mx", 18), ("redirect", 12), ("mx_cidr", 5),
                ("none", 9), ("broken", 2), ("ip6first", 5))
 _SPF_ALLS = (("-all", 40), ("~all", 45), ("?all", 12), ("", 3))
+_RSA_BITS = ((2048, 80), (1024, 13), (4096, 7))
 
 
 def _weighted(rng, pairs):
@@ -75,6 +76,8 @@ class World:
         self.rng.shuffle(self.shape_order)
         self.all_order = [v for v, _ in _SPF_ALLS]
         self.rng.shuffle(self.all_order)
+        self.bits_order = [v for v, _ in _RSA_BITS]
+        self.rng.shuffle(self.bits_order)
         self.recipients = [self._org("recipient", n, i) for i, n in
                            enumerate(names.RECIPIENT_NAMES)]
         self.esps = [self._org("esp", n, i) for i, n in enumerate(names.ESP_NAMES)]
@@ -181,8 +184,10 @@ class World:
             org.signs = org.kind != "forwarder"
 
         if org.signs:
-            bits = 2048 if org.kind != "brand" else _weighted(
-                rng, ((2048, 80), (1024, 13), (4096, 7)))
+            bits = 2048 if org.kind != "brand" else _weighted(rng, _RSA_BITS)
+            if org.kind == "brand" and org.index < len(_RSA_BITS):
+                # Every key size even in a small world; 4096-bit keys need split TXT strings.
+                bits = self.bits_order[org.index]
             sel = rng.choice(names.SELECTORS_RSA) if org.kind == "brand" else (
                 "%s%d" % (("s", "esp", "fm", "list")[("brand", "esp", "freemail",
                                                      "list").index(org.kind)], 2020 + org.index))

@@ -211,6 +211,8 @@ def check_archive(messages, expected, zone, tally):
             results.append((sig["d"], got[0] == "pass"))
             tally[sig["reason"] or "pass"] = tally.get(sig["reason"] or "pass", 0) + 1
             tally[sig["a"]] = tally.get(sig["a"], 0) + 1
+            bits = "key-%d" % sig["key_bits"]
+            tally[bits] = tally.get(bits, 0) + 1
         s = exp["spf"]
         check(s["domain"] == s["mail_from"].split("@", 1)[1], "message %d: SPF domain" % i)
         check(header_value(msg, "Return-Path") == "<%s>" % s["mail_from"],
@@ -322,7 +324,8 @@ def cmd_sample(args):
     check_archive(messages, expected, zone, tally)
     # The sample must exercise every outcome the corpus is meant to contain.
     for kind in ("pass", "body-hash-mismatch", "signature-mismatch", "key-revoked",
-                 "key-not-found", "rsa-sha256", "rsa-sha1", "ed25519-sha256", "spf-pass",
+                 "key-not-found", "rsa-sha256", "rsa-sha1", "ed25519-sha256", "key-1024",
+                 "key-2048", "key-4096", "spf-pass",
                  "spf-fail", "spf-softfail", "spf-neutral", "spf-none", "spf-permerror",
                  "dmarc-pass", "dmarc-fail", "dmarc-none"):
         check(tally.get(kind, 0) > 0, "sample has no case of %s" % kind)
