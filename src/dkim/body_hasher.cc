@@ -115,7 +115,7 @@ void BodyHasher::UpdateRelaxed(const char* p, const char* end) {
       while (q < end && (*q == ' ' || *q == '\t')) ++q;
       if (!pending_space_) {
         pending_space_ = true;
-        space_ptr_ = (c == ' ' && q == p + 1) ? p : nullptr;
+        space_ptr_ = c == ' ' ? p : nullptr;  // emit the run's first SP in place
       } else {
         space_ptr_ = nullptr;
       }

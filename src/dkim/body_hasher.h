@@ -65,7 +65,7 @@ class BodyHasher {
   uint64_t pending_empty_ = 0;     // empty lines seen since the last content (dropped at the end)
   bool held_cr_ = false;        // the last chunk ended in CR: its meaning depends on the next byte
   bool pending_space_ = false;  // relaxed: a WSP run awaits the next content byte
-  const char* space_ptr_ = nullptr;  // relaxed: that run was one input SP, at this address
+  const char* space_ptr_ = nullptr;  // relaxed: the run began with an input SP, at this address
 
   // Output: a run of contiguous input bytes not yet fed, and a staging buffer for changed bytes.
   const char* run_ = nullptr;

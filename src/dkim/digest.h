@@ -16,8 +16,9 @@ enum class DkimHash { kSha1, kSha256 };
 std::string_view DkimHashName(DkimHash hash);  // "sha1" / "sha256"
 const EVP_MD* DkimHashMd(DkimHash hash);       // explicitly fetched, valid for the process lifetime
 
-// One running digest whose context is borrowed from the calling thread's pool and returned, when the
-// object dies, to the pool of the thread destroying it. Not for concurrent use by several threads.
+// One running digest whose context is borrowed from the calling thread's pool and returned, when
+// the object dies, to the pool of the thread destroying it. Not for concurrent use by several
+// threads.
 class Digest {
  public:
   explicit Digest(DkimHash hash);
