@@ -108,8 +108,8 @@ bool FileReader::ReadSingleMessage(RawMessage* out) {
   for (;;) {
     if (len == cap) {
       if (len > max_size) {
-        oversized = true;
-        len = 0;  // keep counting, stop keeping
+        oversized = true;  // stop here: the file may not even end (a device)
+        break;
       } else {
         size_t new_cap = std::min(cap * 2, max_size + 1);
         auto bigger = std::make_shared_for_overwrite<char[]>(new_cap);
@@ -136,9 +136,8 @@ bool FileReader::ReadSingleMessage(RawMessage* out) {
   if (oversized || total > max_size) {
     out->buffer.reset();
     out->bytes = {};
-    out->read_error = path_ + ": message of " + std::to_string(total) +
-                      " bytes exceeds the maximum message size of " + std::to_string(max_size) +
-                      " bytes; skipped";
+    out->read_error = path_ + ": message of more than " + std::to_string(max_size) +
+                      " bytes exceeds the maximum message size; skipped";
     return true;
   }
   std::string_view bytes(buf.get(), len);

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <string>
 
@@ -102,14 +103,22 @@ bool MboxSplitter::Fill(uint64_t keep_from) {
   const size_t keep = End() - keep_from;
   const size_t chunk = options_.chunk_size;
   const size_t min_room = std::max<size_t>(chunk / 4, 16);
+  // One message may fill the buffer: grow it, but never far past max_message_size (the caller
+  // stops keeping a message once it is longer than that).
+  // Growth jumps straight to max_cap once doubling would reach max_message_size, so a message
+  // that turns out too long costs one copy, not two.
+  const size_t max_cap = std::max(chunk, options_.max_message_size + min_room + 8);
   size_t new_cap = cap_;
   if (keep + min_room > cap_) {
-    new_cap = std::max(cap_ * 2, keep + min_room);  // one message fills the buffer: grow
+    new_cap = std::max(cap_ * 2, keep + min_room);
+    if (new_cap >= options_.max_message_size) new_cap = std::max(max_cap, keep + min_room);
   } else if (cap_ > 2 * chunk && keep + min_room <= chunk) {
     new_cap = chunk;  // done with an oversized message: give the memory back
   }
   if (new_cap == cap_ && buf_.use_count() == 1) {
-    // Nobody downstream holds this buffer: reuse it.
+    // Nobody downstream holds this buffer: reuse it. use_count() is a relaxed load; the fence
+    // orders our writes after the consumers' reads that preceded their (releasing) decrements.
+    std::atomic_thread_fence(std::memory_order_acquire);
     if (keep > 0 && keep_from != base_) std::memmove(buf_.get(), At(keep_from), keep);
   } else {
     auto fresh = std::make_shared_for_overwrite<char[]>(new_cap);
@@ -216,9 +225,13 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
   const uint64_t msg = pos_;
   const size_t max_size = options_.max_message_size;
   bool oversized = false;
+  uint64_t size_from =
+      msg;  // where the message's size is counted from: its first header once known
   // Asks for more bytes; a message past max_message_size stops being kept (only the look-back is).
+  // Besides the message, the buffer holds at most the look-ahead of an unfinished separator test
+  // ("\r\nFrom" is 7 bytes), so this never drops a message that fits.
   auto need_more = [&](uint64_t scan) {
-    if (!oversized && End() - msg > max_size) {
+    if (!oversized && End() - size_from > max_size + 7) {
       oversized = true;
       quotes_.clear();
     }
@@ -249,6 +262,7 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
   bool at_eof = false;
   // Start at the From line's own line feed so a first line ">From " is seen too.
   scan = hdr > msg ? hdr - 1 : hdr;
+  size_from = hdr;
   for (;;) {
     const char* hit = nullptr;
     if (End() - scan >= 2) {
@@ -304,6 +318,7 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
   if (!oversized && (variant == MboxVariant::kAuto || variant == MboxVariant::kMboxcl2)) {
     HonourContentLength(msg, hdr, &end_msg, &next);
   }
+  if (end_msg - hdr > max_size) oversized = true;  // it fit in the last read, but is too long
 
   out->provenance.offset = msg;
   out->provenance.size = end_msg - hdr;

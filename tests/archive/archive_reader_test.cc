@@ -89,6 +89,24 @@ TEST(ArchiveReader, SingleEmlKeepsBytesExactly) {
   EXPECT_EQ(r[0].provenance.size, eml.size());
 }
 
+TEST(ArchiveReader, OversizedSingleMessageAndEndlessDevice) {
+  TempDir dir;
+  WriteFile(dir / "big.eml", "S: big\n\n" + std::string(5000, 'b'));
+  WriteFile(dir / "ok.eml", "S: ok\n\n");
+  ArchiveOptions options;
+  options.max_message_size = 4096;
+  // /dev/zero never ends: reading stops at the size limit instead of hanging.
+  std::vector<Record> r = ReadAll(
+      {InputSpec{dir / "big.eml"}, InputSpec{"/dev/zero"}, InputSpec{dir / "ok.eml"}}, options);
+  ASSERT_EQ(r.size(), 3u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_FALSE(r[i].input_error);
+    EXPECT_TRUE(r[i].bytes.empty());
+    EXPECT_NE(r[i].read_error.find("exceeds the maximum message size"), std::string::npos);
+  }
+  EXPECT_EQ(r[2].bytes, "S: ok\n\n");
+}
+
 TEST(ArchiveReader, UnreadablePathIsOneInputErrorAndReadingGoesOn) {
   TempDir dir;
   WriteFile(dir / "ok.eml", "S: ok\n\n");
@@ -171,6 +189,24 @@ TEST(ArchiveReader, StdinSingleMessage) {
   std::vector<Record> r = ReadThroughPipe("Subject: piped\n\nbody\n");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].bytes, "Subject: piped\n\nbody\n");
+}
+
+TEST(ArchiveReader, StdinCompressedAndRanged) {
+  TempDir dir;
+  std::vector<std::string> msgs = {"S: 1\n\n1\n", "S: 2\n\n2\n", "S: 3\n\n3\n"};
+  std::string plain = testing::WriteMboxrd(msgs);
+  WriteFile(dir / "box", plain);
+  ASSERT_EQ(std::system(("gzip -c < '" + dir / "box" + "' > '" + dir / "box.gz" + "'").c_str()), 0);
+  std::vector<Record> r = ReadThroughPipe(testing::ReadFile(dir / "box.gz"));
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[2].bytes, msgs[2]);
+  // The second half of the stream, numbered as a whole read would number it.
+  uint64_t second = plain.find("From", 1);
+  r = ReadThroughPipe(plain, {}, InputSpec{"-", second, UINT64_MAX, 1});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].bytes, msgs[1]);
+  EXPECT_EQ(r[0].provenance.index, 1u);
+  EXPECT_EQ(r[0].provenance.offset, second);
 }
 
 TEST(ArchiveReader, MessagesInEqualMessagesOut) {

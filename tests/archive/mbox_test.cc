@@ -128,6 +128,11 @@ TEST(Mbox, MboxrdRoundTripGivesOriginalBytes) {
       "Subject: a\n\nFrom the start\n\nFrom after empty line\n>From quoted\n>>From deeper\n",
       ">From first line\nSubject: b\n\nbody\n\n\n",  // ends in empty lines of its own
       "Subject: c\n\nFrom\nFrom \n>From \n",
+      // Quotes near the start (compacted rightwards) and near the end (leftwards).
+      ">From a\n>>From b\nS: d\n\n" + std::string(500, 'x') + "\n",
+      "S: e\n\n" + std::string(500, 'y') + "\n>From z\nFrom w\n",
+      "S: f\n\n>From 1\n" + std::string(300, 'z') + "\n>>From 2\n" + std::string(300, 'z') +
+          "\nFrom 3\n",
   };
   WriteFile(dir / "box", testing::WriteMboxrd(msgs));
   for (MboxVariant v : {MboxVariant::kAuto, MboxVariant::kMboxrd}) {
@@ -225,6 +230,29 @@ TEST(Mbox, OversizedMessageIsSkippedWithError) {
   // Raising the limit reads it.
   options.max_message_size = 10000;
   EXPECT_EQ(Bytes(ReadPath(dir / "box", options)), msgs);
+}
+
+TEST(Mbox, MaxMessageSizeIsExact) {
+  TempDir dir;
+  for (size_t size : {999, 1000, 1001}) {
+    for (const char* eol : {"\n", "\r\n"}) {
+      std::string m = "S: x" + std::string(eol) + std::string(eol);
+      m += std::string(size - m.size() - std::string(eol).size(), '>') + eol;
+      ASSERT_EQ(m.size(), size);
+      WriteFile(dir / "box", testing::WriteMboxrd({m, "S: next" + std::string(eol)}, eol));
+      for (size_t chunk : {64, 256, 4096}) {
+        ArchiveOptions options;
+        options.chunk_size = chunk;
+        options.max_message_size = 1000;
+        std::vector<Record> r = ReadPath(dir / "box", options);
+        ASSERT_EQ(r.size(), 2u);
+        EXPECT_EQ(r[0].bytes, size <= 1000 ? m : "") << size << " chunk " << chunk;
+        EXPECT_EQ(r[0].read_error.empty(), size <= 1000) << size << " chunk " << chunk;
+        EXPECT_EQ(r[0].provenance.size, size);
+        EXPECT_EQ(r[1].bytes, "S: next" + std::string(eol));
+      }
+    }
+  }
 }
 
 TEST(Mbox, HugeSingleLineMessageGrowsTheBuffer) {
