@@ -36,7 +36,9 @@ namespace mv {
 // tile a file yield exactly the messages of a whole-file read. Ranges also work on compressed or
 // piped mboxes (offsets are then in the decompressed stream, and the bytes before `begin` are read
 // and dropped). On a single-message file a range yields the message when begin is 0; on a
-// directory begin/end are ignored.
+// directory begin/end are ignored. Tiling is exact whenever separators are unambiguous (mboxrd,
+// mboxo); a range boundary inside an mboxcl2 body that holds an unquoted "From " line after an
+// empty line starts a message there, since a range cannot see the Content-Length before it.
 struct InputSpec {
   std::string path;
   uint64_t begin = 0;
