@@ -25,6 +25,46 @@ Status ParseThreads(std::string_view value, Options* o) {
   return Status::Ok();
 }
 
+Status ParseCount(std::string_view option, std::string_view value, long min, long max, long* out) {
+  long n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < min || n > max) {
+    return Status::Error("--" + std::string(option) + " wants a whole number from " +
+                         std::to_string(min) + " to " + std::to_string(max) + ", not '" +
+                         std::string(value) + "'");
+  }
+  *out = n;
+  return Status::Ok();
+}
+
+Status ParseAt(std::string_view value, Options* o) {
+  if (value == "received") {
+    o->at_received = true;
+    return Status::Ok();
+  }
+  if (value == "now") {
+    o->at_received = false;
+    o->at = -1;
+    return Status::Ok();
+  }
+  Result<int64_t> t = ParseTimeValue(value);
+  if (!t.ok()) return t.status();
+  o->at_received = false;
+  o->at = *t;
+  return Status::Ok();
+}
+
+Status ParseFormat(std::string_view value, Options* o) {
+  if (value == "jsonl" || value == "json") {
+    o->format = Options::Format::kJsonLines;
+  } else if (value == "ar") {
+    o->format = Options::Format::kAuthResults;
+  } else {
+    return Status::Error("--format wants jsonl or ar, not '" + std::string(value) + "'");
+  }
+  return Status::Ok();
+}
+
 // Options of every command; `help` and `version` also work without a command.
 constexpr OptionSpec kOptions[] = {
     {"output", 'o', "FILE", "write the records to FILE instead of stdout",
@@ -37,6 +77,81 @@ constexpr OptionSpec kOptions[] = {
      [](std::string_view, Options* o) {
        o->quiet = true;
        return Status::Ok();
+     }},
+    {"format", 0, "FORMAT",
+     "jsonl (default): one JSON object per message; ar: one Authentication-Results header",
+     ParseFormat},
+    {"at", 0, "TIME",
+     "verification time for x=/t=: unix seconds, ISO 8601, 'received' (topmost Received of each "
+     "message) or 'now' (default)",
+     ParseAt},
+    {"strict", 0, nullptr, "RFC 8301 strictly: rsa-sha1 and RSA keys under 1024 bits fail",
+     [](std::string_view, Options* o) {
+       o->strict = true;
+       return Status::Ok();
+     }},
+    {"max-signatures", 0, "N", "DKIM signatures checked per message (default 20)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("max-signatures", v, 1, 100000, &n);
+       o->max_signatures = static_cast<size_t>(n);
+       return s;
+     }},
+    {"receiver", 0, "PATTERN",
+     "host name glob of the archive owner's MX hosts (repeatable): SPF is checked at the hop they "
+     "received from",
+     [](std::string_view v, Options* o) {
+       o->receivers.emplace_back(v);
+       return Status::Ok();
+     }},
+    {"authserv-id", 0, "ID",
+     "authserv-id of the Authentication-Results written (default: host name)",
+     [](std::string_view v, Options* o) {
+       o->authserv_id = std::string(v);
+       return Status::Ok();
+     }},
+    {"dns-zone", 0, "FILE",
+     "answer DNS offline from this master file (repeatable); names not in it are NXDOMAIN",
+     [](std::string_view v, Options* o) {
+       o->dns.zone_files.emplace_back(v);
+       return Status::Ok();
+     }},
+    {"dns-record", 0, "FILE", "write every DNS answer used to FILE (replay it with --dns-zone)",
+     [](std::string_view v, Options* o) {
+       o->dns.record_file = std::string(v);
+       return Status::Ok();
+     }},
+    {"keys", 0, "FILE", "historical DKIM keys (TXT records in master-file syntax), asked first",
+     [](std::string_view v, Options* o) {
+       o->dns.keys_file = std::string(v);
+       return Status::Ok();
+     }},
+    {"dns-server", 0, "HOST[:PORT]",
+     "DNS server for live lookups (repeatable; default resolv.conf)",
+     [](std::string_view v, Options* o) {
+       o->dns.live.servers.emplace_back(v);
+       return Status::Ok();
+     }},
+    {"dns-timeout", 0, "MS", "live DNS: first-try timeout in milliseconds (default 2000)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("dns-timeout", v, 1, 600000, &n);
+       o->dns.live.timeout_ms = static_cast<int>(n);
+       return s;
+     }},
+    {"dns-min-ttl", 0, "SECONDS", "cache answers at least this long (default 5)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("dns-min-ttl", v, 0, 1L << 31, &n);
+       o->dns.cache.min_ttl = static_cast<uint32_t>(n);
+       return s;
+     }},
+    {"dns-max-ttl", 0, "SECONDS", "cache answers at most this long (default 86400)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("dns-max-ttl", v, 0, 1L << 31, &n);
+       o->dns.cache.max_ttl = static_cast<uint32_t>(n);
+       return s;
      }},
     {"help", 'h', nullptr, "show this help and exit",
      [](std::string_view, Options* o) {
@@ -126,6 +241,68 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
   if (options.inputs.empty())
     return Status::Error("scan needs at least one PATH (\"-\" for stdin)");
   return options;
+}
+
+Result<int64_t> ParseTimeValue(std::string_view v) {
+  const auto bad = [v]() -> Result<int64_t> {
+    return Status::Error("--at wants unix seconds, an ISO 8601 time, 'received' or 'now', not '" +
+                         std::string(v) + "'");
+  };
+  const auto digits = [](std::string_view s, size_t pos, size_t n, int* out) {
+    if (pos + n > s.size()) return false;
+    int x = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      x = x * 10 + (s[i] - '0');
+    }
+    *out = x;
+    return true;
+  };
+  if (!v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos) {
+    int64_t t = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
+    if (ec != std::errc() || end != v.data() + v.size()) return bad();
+    return t;
+  }
+  int year, month, day, hour = 0, minute = 0, second = 0;
+  if (!digits(v, 0, 4, &year) || v.size() < 10 || v[4] != '-' || !digits(v, 5, 2, &month) ||
+      v[7] != '-' || !digits(v, 8, 2, &day) || month < 1 || month > 12 || day < 1 || day > 31) {
+    return bad();
+  }
+  size_t p = 10;
+  int64_t offset = 0;
+  if (p < v.size()) {
+    if ((v[p] != 'T' && v[p] != ' ') || !digits(v, p + 1, 2, &hour) || v.size() < p + 6 ||
+        v[p + 3] != ':' || !digits(v, p + 4, 2, &minute) || hour > 23 || minute > 59) {
+      return bad();
+    }
+    p += 6;
+    if (p < v.size() && v[p] == ':') {
+      if (!digits(v, p + 1, 2, &second) || second > 60) return bad();
+      p += 3;
+    }
+    if (p < v.size()) {
+      int oh = 0, om = 0;
+      if (v.substr(p) == "Z") {
+        p += 1;
+      } else if ((v[p] == '+' || v[p] == '-') && v.size() == p + 6 && digits(v, p + 1, 2, &oh) &&
+                 v[p + 3] == ':' && digits(v, p + 4, 2, &om)) {
+        offset = (v[p] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        p += 6;
+      } else {
+        return bad();
+      }
+    }
+  }
+  if (p != v.size()) return bad();
+  // Days from the civil date (proleptic Gregorian), H. Hinnant's algorithm.
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return days * 86400 + hour * 3600 + minute * 60 + second - offset;
 }
 
 std::string HelpText() {

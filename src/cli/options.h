@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dns/dns_stack.h"
 #include "util/status.h"
 
 namespace mv {
@@ -19,7 +20,23 @@ struct Options {
   std::string output;               // empty: stdout
   int threads = 0;                  // 0: one per core
   bool quiet = false;               // no progress line, no summary
+  enum class Format { kJsonLines, kAuthResults };
+  Format format = Format::kJsonLines;
+
+  // Verification. The verification time is --at: unix seconds or ISO 8601, "received" (each
+  // message's topmost Received time) or "now" (the run's start, the default).
+  bool at_received = false;
+  int64_t at = -1;  // -1: now
+  bool strict = false;
+  size_t max_signatures = 20;
+  std::vector<std::string> receivers;  // --receiver: the archive owner's MX host patterns
+  std::string authserv_id;             // empty: the host name
+  DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
 };
+
+// Reads a --at value: unix seconds, or ISO 8601 "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]" (UTC
+// when no zone is given).
+Result<int64_t> ParseTimeValue(std::string_view value);
 
 // Parses the arguments after the program name. A usage error is returned as a Status whose message
 // says what is wrong (the caller prints it with a pointer to --help and exits with status 2).

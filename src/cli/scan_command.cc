@@ -5,11 +5,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <memory>
 
 #include "archive/archive_reader.h"
 #include "cli/progress_line.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
+#include "verify/auth_check.h"
 
 namespace mv {
 namespace {
@@ -37,9 +40,57 @@ class OutputSink : public BatchSink {
   ProgressLine* progress_;
 };
 
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
+AuthCheckOptions MakeAuthCheckOptions(const Options& options) {
+  AuthCheckOptions check;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  check.time_mode = options.at_received ? VerifyTimeMode::kReceived : VerifyTimeMode::kFixed;
+  check.fixed_time = options.at >= 0 ? options.at : now;
+  check.dkim.strict = options.strict;
+  check.dkim.max_signatures = options.max_signatures;
+  check.authserv_id = options.authserv_id.empty() ? HostName() : options.authserv_id;
+  check.spf.envelope.receivers = options.receivers;
+  check.spf.envelope.authserv_id = check.authserv_id;
+  check.spf.evaluator.receiver = check.authserv_id;
+  return check;
+}
+
+// --format ar: the record's Authentication-Results header, or a comment naming the input error.
+void FormatAuthResults(const ParsedMessage&, const MessageRecord& record, std::string* out) {
+  if (record.auth_results) {
+    out->append("Authentication-Results: ").append(*record.auth_results).append("\n");
+  } else {
+    out->append("X-Mailverify-Error: ")
+        .append(record.provenance.source)
+        .append(": ")
+        .append(record.error)
+        .append("\n");
+  }
+}
+
+std::string FormatDnsStats(const DnsStack& dns) {
+  const DnsStats s = dns.stats();
+  return "dns (" + dns.description() + "): " + std::to_string(s.lookups) + " lookups, " +
+         std::to_string(s.hits) + " cache hits, " + std::to_string(s.misses) + " misses, " +
+         std::to_string(s.queries) + " queries sent, " + std::to_string(s.failures) +
+         " failures (" + std::to_string(s.timeouts) + " timeouts), " + std::to_string(s.holds) +
+         " domains held\n";
+}
+
 }  // namespace
 
 int RunScan(const Options& options) {
+  Result<std::unique_ptr<DnsStack>> dns = BuildDnsStack(options.dns);
+  if (!dns.ok()) {
+    std::fprintf(stderr, "mailverify: %s\n", dns.error().c_str());
+    return 2;
+  }
+
   const std::string out_name = options.output.empty() ? "stdout" : options.output;
   std::FILE* out = stdout;
   if (!options.output.empty()) {
@@ -57,7 +108,10 @@ int RunScan(const Options& options) {
 
   PipelineOptions pipeline_options;
   pipeline_options.threads = options.threads;
-  Pipeline pipeline(pipeline_options, nullptr);
+  Pipeline pipeline(pipeline_options, &(*dns)->resolver());
+  AuthCheck auth_check(&(*dns)->resolver(), MakeAuthCheckOptions(options));
+  pipeline.AddCheck(&auth_check);
+  if (options.format == Options::Format::kAuthResults) pipeline.SetFormatter(FormatAuthResults);
 
   RunSummary summary;
   ProgressLine progress(stderr, !options.quiet && isatty(STDERR_FILENO));
@@ -71,12 +125,16 @@ int RunScan(const Options& options) {
     status = Status::Error("cannot write " + out_name + ": " + std::strerror(errno));
   }
   progress.Clear();
+  if (Status flushed = (*dns)->Flush(); !flushed.ok() && status.ok()) status = flushed;
 
   for (const std::string& failure : reader.failed_inputs()) {
     std::fprintf(stderr, "mailverify: cannot read %s\n", failure.c_str());
   }
   if (!status.ok()) std::fprintf(stderr, "mailverify: %s\n", status.message().c_str());
-  if (!options.quiet) std::fputs(summary.Format(progress.ElapsedSeconds()).c_str(), stderr);
+  if (!options.quiet) {
+    std::fputs(summary.Format(progress.ElapsedSeconds()).c_str(), stderr);
+    std::fputs(FormatDnsStats(**dns).c_str(), stderr);
+  }
 
   const bool inputs_ok = reader.failed_inputs().empty() && summary.input_errors() == 0;
   return status.ok() && inputs_ok ? 0 : 1;

@@ -25,13 +25,14 @@ struct MessageRecord {
   // The record stands for a whole input that failed; only `provenance.source` and `error` apply.
   bool input_error = false;
   // Header values for display; nothing when the message has no such field.
-  std::optional<std::string> message_id;  // unfolded and trimmed, angle brackets kept
-  std::optional<std::string> from;        // RFC 2047 decoded
-  std::optional<std::string> subject;     // RFC 2047 decoded
-  std::optional<std::string> date;        // ISO 8601 UTC, when the Date field parses
-  std::optional<std::string> date_raw;    // the Date field as written, when it does not
-  std::string error;                      // empty when nothing went wrong
-  std::vector<RecordMember> members;      // written after the basic fields, in this order
+  std::optional<std::string> message_id;    // unfolded and trimmed, angle brackets kept
+  std::optional<std::string> from;          // RFC 2047 decoded
+  std::optional<std::string> subject;       // RFC 2047 decoded
+  std::optional<std::string> date;          // ISO 8601 UTC, when the Date field parses
+  std::optional<std::string> date_raw;      // the Date field as written, when it does not
+  std::string error;                        // empty when nothing went wrong
+  std::optional<std::string> auth_results;  // the Authentication-Results value, when checked
+  std::vector<RecordMember> members;        // written after the basic fields, in this order
   std::vector<std::pair<std::string, uint64_t>> counters;  // summed into the run summary
 
   void AddMember(std::string key, std::string json) {

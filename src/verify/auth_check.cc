@@ -126,6 +126,7 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   Result<std::string> auth_results = FormatAuthenticationResults(options_.authserv_id, entries);
   if (auth_results.ok()) {
     record->AddMember("auth_results", ToJson([&](JsonWriter* j) { j->String(*auth_results); }));
+    record->auth_results = std::move(*auth_results);
   } else {
     record->AddError("Authentication-Results: " + auth_results.error());
   }
