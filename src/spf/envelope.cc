@@ -148,14 +148,14 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
     ReceivedHop hop;
     if (!ParseReceived(f->value, &hop) || !hop.has_from) continue;
     if (options.receivers.empty()) {
-      if (!hop.ip || !hop.ip->IsPublic()) continue;
+      if (!hop.ip || hop.ip->IsInternal()) continue;
     } else {
       if (!is_receiver(hop.by)) continue;
       // A hop from one of the receiver's own servers over a private address is an internal relay:
       // the boundary is further down. With a public address it is a real sender that happens to
       // share the receiver's name (Gmail to Gmail, for one).
       const bool internal = is_receiver(hop.helo) || is_receiver(hop.rdns);
-      if (internal && (!hop.ip || !hop.ip->IsPublic())) continue;
+      if (internal && (!hop.ip || hop.ip->IsInternal())) continue;
     }
     env.client_ip = hop.ip;
     env.helo = hop.helo;

@@ -159,4 +159,32 @@ bool IpAddress::IsPublic() const {
   return true;
 }
 
+bool IpAddress::IsInternal() const {
+  static const Range kV4[] = {
+      {{0}, 8},          // "this" network
+      {{10}, 8},         // RFC 1918
+      {{100, 64}, 10},   // CGNAT (RFC 6598)
+      {{127}, 8},        // loopback
+      {{169, 254}, 16},  // link-local
+      {{172, 16}, 12},   // RFC 1918
+      {{192, 168}, 16},  // RFC 1918
+      {{224}, 4},        // multicast
+      {{240}, 4},        // reserved and broadcast
+  };
+  static const Range kV6[] = {
+      {{0}, 96},           // unspecified, loopback, IPv4-compatible
+      {{0xfc}, 7},         // unique local
+      {{0xfe, 0x80}, 10},  // link-local
+      {{0xfe, 0xc0}, 10},  // site-local (deprecated)
+      {{0xff}, 8},         // multicast
+  };
+  const auto in_any = [this](const auto& ranges) {
+    for (const Range& r : ranges) {
+      if (InRange(bytes_.data(), r.bytes, r.prefix)) return true;
+    }
+    return false;
+  };
+  return v6_ ? in_any(kV6) : in_any(kV4);
+}
+
 }  // namespace mv

@@ -35,6 +35,11 @@ class IpAddress {
   // False for addresses that cannot be an Internet peer: private, loopback, link-local, CGNAT,
   // documentation, benchmarking, multicast, reserved and unspecified ranges (v4 and v6).
   bool IsPublic() const;
+  // True for addresses only seen inside one network — RFC 1918, CGNAT, loopback, link-local,
+  // unique-local, unspecified, multicast: a Received hop from one of them is an internal relay. The
+  // documentation and benchmarking ranges are not internal (synthetic corpora and RFC examples use
+  // them for senders), which is why the trust boundary uses this rather than !IsPublic().
+  bool IsInternal() const;
 
  private:
   bool v6_ = false;

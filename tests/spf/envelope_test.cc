@@ -86,12 +86,12 @@ TEST(Envelope, ReceiverPatternsSkipInternalHopsAndTrustTheirAuthservId) {
   EXPECT_FALSE(ExtractEnvelope(h, options).client_ip);
 }
 
-TEST(Envelope, PrivateAndDocumentationAddressesAreNotBoundaries) {
+TEST(Envelope, InternalAddressesAreNotBoundaries) {
   const char msg[] =
       "Return-Path: <>\n"
       "Received: from gw (gw [192.168.1.1]) by relay.example (Postfix) with ESMTP id 1\n"
       "Received: from laptop ([100.64.3.4]) by gw (Postfix) with ESMTP id 2\n"
-      "Received: from test (test [192.0.2.1]) by gw (Postfix) with ESMTP id 3\n"
+      "Received: from lo (lo [127.0.0.1]) by gw (Postfix) with ESMTP id 3\n"
       "\n";
   HeaderIndex h = HeaderIndex::Build(msg);
   SpfEnvelope e = ExtractEnvelope(h, EnvelopeOptions{});
@@ -99,6 +99,20 @@ TEST(Envelope, PrivateAndDocumentationAddressesAreNotBoundaries) {
   EXPECT_EQ(e.mail_from, "");
   EXPECT_FALSE(e.client_ip);
   EXPECT_EQ(e.boundary_index, -1);
+}
+
+// Documentation ranges (RFC 5737, RFC 3849) stand for outside senders in examples and in the
+// synthetic corpus, so they can be the boundary; only network-internal ranges are skipped.
+TEST(Envelope, DocumentationAddressesCanBeTheBoundary) {
+  const char msg[] =
+      "Received: from gw (gw [192.168.1.1]) by relay.example (Postfix) with ESMTP id 1\n"
+      "Received: from test (test [192.0.2.1]) by gw (Postfix) with ESMTP id 3\n"
+      "\n";
+  HeaderIndex h = HeaderIndex::Build(msg);
+  SpfEnvelope e = ExtractEnvelope(h, EnvelopeOptions{});
+  ASSERT_TRUE(e.client_ip);
+  EXPECT_EQ(e.client_ip->ToString(), "192.0.2.1");
+  EXPECT_EQ(e.boundary_index, 1);
 }
 
 TEST(Envelope, ReceivedSpfMustBeAboutTheBoundaryClient) {

@@ -58,5 +58,17 @@ TEST(IpAddress, TellsPublicFromNonRoutableAddresses) {
   }
 }
 
+TEST(IpAddress, InternalHopsAreOnlyTheNetworkLocalRanges) {
+  for (const char* s : {"10.1.2.3", "172.20.0.1", "192.168.1.1", "127.0.0.1", "169.254.9.9",
+                        "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd00::1", "::"}) {
+    EXPECT_TRUE(IpAddress::Parse(s)->IsInternal()) << s;
+  }
+  // Documentation and benchmarking ranges stand for senders in examples and synthetic corpora.
+  for (const char* s : {"192.0.2.1", "198.51.100.7", "203.0.113.9", "198.18.0.1", "2001:db8::1",
+                        "209.85.220.41", "2a00:1450:4864:20::42a"}) {
+    EXPECT_FALSE(IpAddress::Parse(s)->IsInternal()) << s;
+  }
+}
+
 }  // namespace
 }  // namespace mv
