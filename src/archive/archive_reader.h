@@ -7,9 +7,17 @@
 // Formats are detected by content, never by name: gzip/xz/zstd/bzip2 by magic bytes, then an mbox
 // when the (decompressed) data starts with "From ", otherwise a single message. A directory that
 // has cur/ and new/ subdirectories is a Maildir: its cur/ then new/ files, then its Maildir++
-// subfolders (".Name" directories), each in byte order; tmp/ and other files are ignored. Any other
-// directory is walked recursively in byte order of names; names starting with '.' are skipped and
-// symbolic links to directories are not followed.
+// subfolders (".Name" directories, or any subdirectory that is itself a Maildir), each in byte
+// order; tmp/ and other files are ignored, and each file is one message. Any other directory is
+// walked recursively in byte order of names; names starting with '.' are skipped and symbolic
+// links to directories are not followed. A single-message file that starts with an mbox "From "
+// line (some delivery agents write one) is handed on without it.
+//
+// Errors: an unreadable path is one input_error record ("path: reason"). A truncated or corrupt
+// compressed stream, or a read error, yields the messages completed before the damage, then one
+// input_error record ("path: truncated gzip stream after N bytes of output (the message at offset
+// X is incomplete and is not handed on)"), then the next input. A message larger than
+// ArchiveOptions::max_message_size is a record with read_error set and empty bytes.
 //
 // mbox conventions (see ArchiveOptions for the dialects): a message starts after a "From " line
 // that is at the start of the file or follows an empty line; that "From " line is not part of the

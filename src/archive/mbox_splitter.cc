@@ -225,8 +225,8 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
   const uint64_t msg = pos_;
   const size_t max_size = options_.max_message_size;
   bool oversized = false;
-  uint64_t size_from =
-      msg;  // where the message's size is counted from: its first header once known
+  // Where the message's size is counted from: its first header line once that is known.
+  uint64_t size_from = msg;
   // Asks for more bytes; a message past max_message_size stops being kept (only the look-back is).
   // Besides the message, the buffer holds at most the look-ahead of an unfinished separator test
   // ("\r\nFrom" is 7 bytes), so this never drops a message that fits.
