@@ -41,6 +41,8 @@ class Decompressor : public ByteSource {
   }
 
  protected:
+  // Decodes into dst until it is full or the stream ends; *produced is set on every return,
+  // errors included, so the bytes decoded before damage are still handed on.
   virtual Status Decode(char* dst, size_t cap, size_t* produced) = 0;
 
   // Refills the input block when it is used up; false at the end of the compressed stream.
@@ -86,9 +88,16 @@ class GzipSource : public Decompressor {
 
  protected:
   Status Decode(char* dst, size_t cap, size_t* produced) override {
-    if (init_rc_ != Z_OK) return Corrupt(0, "zlib initialisation failed");
     zs_.next_out = reinterpret_cast<Bytef*>(dst);
     zs_.avail_out = static_cast<uInt>(cap);
+    Status st = Run(cap);
+    *produced = cap - zs_.avail_out;  // errors too: what decoded before the damage counts
+    return st;
+  }
+
+ private:
+  Status Run(size_t cap) {
+    if (init_rc_ != Z_OK) return Corrupt(0, "zlib initialisation failed");
     auto made = [&] { return cap - zs_.avail_out; };
     while (zs_.avail_out > 0) {
       const char* next = reinterpret_cast<const char*>(zs_.next_in);
@@ -117,11 +126,9 @@ class GzipSource : public Decompressor {
         return Corrupt(made(), zs_.msg ? zs_.msg : "inflate error " + std::to_string(rc));
       }
     }
-    *produced = made();
     return Status::Ok();
   }
 
- private:
   z_stream zs_;
   int init_rc_;
   bool member_done_ = false;
@@ -136,9 +143,16 @@ class XzSource : public Decompressor {
 
  protected:
   Status Decode(char* dst, size_t cap, size_t* produced) override {
-    if (init_rc_ != LZMA_OK) return Corrupt(0, "liblzma initialisation failed");
     ls_.next_out = reinterpret_cast<uint8_t*>(dst);
     ls_.avail_out = cap;
+    Status st = Run(cap);
+    *produced = cap - ls_.avail_out;
+    return st;
+  }
+
+ private:
+  Status Run(size_t cap) {
+    if (init_rc_ != LZMA_OK) return Corrupt(0, "liblzma initialisation failed");
     auto made = [&] { return cap - ls_.avail_out; };
     while (ls_.avail_out > 0) {
       const char* next = reinterpret_cast<const char*>(ls_.next_in);
@@ -158,11 +172,9 @@ class XzSource : public Decompressor {
       }
       if (rc != LZMA_OK) return Corrupt(made(), "liblzma error " + std::to_string(rc));
     }
-    *produced = made();
     return Status::Ok();
   }
 
- private:
   lzma_stream ls_ = LZMA_STREAM_INIT;
   lzma_ret init_rc_;
 };
@@ -175,8 +187,16 @@ class ZstdSource : public Decompressor {
 
  protected:
   Status Decode(char* dst, size_t cap, size_t* produced) override {
-    if (ds_ == nullptr) return Corrupt(0, "libzstd initialisation failed");
     ZSTD_outBuffer out{dst, cap, 0};
+    Status st = Run(&out);
+    *produced = out.pos;
+    return st;
+  }
+
+ private:
+  Status Run(ZSTD_outBuffer* out_ptr) {
+    ZSTD_outBuffer& out = *out_ptr;
+    if (ds_ == nullptr) return Corrupt(0, "libzstd initialisation failed");
     while (out.pos < out.size) {
       const char* next = static_cast<const char*>(zin_.src) + zin_.pos;
       size_t avail = zin_.size - zin_.pos;
@@ -195,11 +215,9 @@ class ZstdSource : public Decompressor {
       // frame was cut short.
       if (!*more && !frame_done_ && out.pos == out_before) return Truncated(out.pos);
     }
-    *produced = out.pos;
     return Status::Ok();
   }
 
- private:
   ZSTD_DStream* ds_;
   ZSTD_inBuffer zin_{nullptr, 0, 0};
   bool frame_done_ = true;
@@ -216,9 +234,16 @@ class Bzip2Source : public Decompressor {
 
  protected:
   Status Decode(char* dst, size_t cap, size_t* produced) override {
-    if (init_rc_ != BZ_OK) return Corrupt(0, "libbz2 initialisation failed");
     bs_.next_out = dst;
     bs_.avail_out = static_cast<unsigned>(cap);
+    Status st = Run(cap);
+    *produced = cap - bs_.avail_out;
+    return st;
+  }
+
+ private:
+  Status Run(size_t cap) {
+    if (init_rc_ != BZ_OK) return Corrupt(0, "libbz2 initialisation failed");
     auto made = [&] { return cap - bs_.avail_out; };
     while (bs_.avail_out > 0) {
       const char* next = bs_.next_in;
@@ -239,11 +264,11 @@ class Bzip2Source : public Decompressor {
         char* keep_out = bs_.next_out;
         unsigned keep_out_avail = bs_.avail_out;
         std::memset(&bs_, 0, sizeof bs_);
-        if (BZ2_bzDecompressInit(&bs_, 0, 0) != BZ_OK) return Corrupt(made(), "re-init failed");
         bs_.next_in = keep_in;
         bs_.avail_in = keep_avail;
         bs_.next_out = keep_out;
         bs_.avail_out = keep_out_avail;
+        if (BZ2_bzDecompressInit(&bs_, 0, 0) != BZ_OK) return Corrupt(made(), "re-init failed");
         stream_done_ = false;
       }
       if (!*more) return Truncated(made());
@@ -258,11 +283,9 @@ class Bzip2Source : public Decompressor {
         return Corrupt(made(), "decoder made no progress");
       }
     }
-    *produced = made();
     return Status::Ok();
   }
 
- private:
   bz_stream bs_;
   int init_rc_;
   bool stream_done_ = false;
