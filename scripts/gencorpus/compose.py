@@ -50,9 +50,9 @@ class Signature:
 
     def expectation(self):
         if self.state == "revoked":
-            return "fail", "key-revoked"
+            return "permerror", "key-revoked"
         if self.state == "missing":
-            return "fail", "key-not-found"
+            return "permerror", "key-not-found"
         if self.body_changed:
             return "fail", "body-hash-mismatch"
         if self.header_changed or self.state == "rotated":

@@ -1,6 +1,7 @@
 """Runs dkimpy's verifier on one DKIM-Signature of a message and names the outcome in the
-corpus's words: pass, or fail with body-hash-mismatch, signature-mismatch, key-revoked,
-key-not-found. The generator uses it on a sample; tests/corpus uses it on every signature.
+corpus's words: pass; fail with body-hash-mismatch or signature-mismatch; permerror with
+key-revoked or key-not-found (RFC 8601 permerror: no usable key, so no signature was checked). The
+generator uses it on a sample; tests/corpus uses it on every signature.
 """
 
 import logging
@@ -48,11 +49,11 @@ def verify_signature(message, idx, txt_lookup):
         return "pass", None
     text = " ".join(capture.messages)
     if "missing public key" in text:
-        return "fail", "key-not-found"
+        return "permerror", "key-not-found"
     txt = seen.get("txt") or ""
     tags = dict(t.strip().split("=", 1) for t in txt.split(";") if "=" in t)
     if "p" in tags and tags["p"].strip() == "" and text:
-        return "fail", "key-revoked"
+        return "permerror", "key-revoked"
     if not text:
         return "fail", "signature-mismatch"
     return "fail", "error: %s" % text

@@ -9,7 +9,7 @@
 Checking an archive means: the mboxrd file splits into exactly N messages (and equals the Maildir
 copy), expected.jsonl has N lines naming those messages, the zone parses (dnspython) with absolute
 owner names and one SOA per zone, dkimpy verifies every signature expected "pass" and rejects
-every one expected "fail" for the expected reason using only the zone file's keys, SPF results
+every one expected to fail for the expected reason using only the zone file's keys, SPF results
 agree with pyspf (python3-spf) run on the zone's records, and the DMARC expectation follows from
 those results and the zone's _dmarc records.
 """
