@@ -190,8 +190,8 @@ bool MboxSplitter::FindFirst(RawMessage* out, Event* event) {
     }
     uint64_t nl = Abs(hit);
     if (End() - nl < 6) {
-      if (Fill(nl > kLookBack ? nl - kLookBack : 0)) continue;
-      scan = nl + 1;
+      scan = nl;  // resume at the candidate: Fill drops what lies before its look-back
+      if (!Fill(nl > kLookBack ? nl - kLookBack : 0)) scan = nl + 1;
       continue;
     }
     if (StartsWithFrom(hit + 1) && LineIsEmpty(nl)) found = nl + 1;
