@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "cli/scaleout_commands.h"
 #include "cli/scan_command.h"
 
 int main(int argc, char** argv) {
@@ -21,7 +22,15 @@ int main(int argc, char** argv) {
       std::printf("mailverify %s\n", MV_VERSION);
       return 0;
     case mv::Options::Command::kScan:
-      return mv::RunScan(*options);
+      return options->scaleout.plan.empty() ? mv::RunScan(*options) : mv::RunPlannedScan(*options);
+    case mv::Options::Command::kPlan:
+      return mv::RunPlan(*options, args);
+    case mv::Options::Command::kMerge:
+      return mv::RunMerge(*options);
+    case mv::Options::Command::kSlurm:
+      return mv::RunSlurm(*options);
+    case mv::Options::Command::kDnsSnapshot:
+      return mv::RunDnsSnapshot(*options);
   }
   return 2;
 }

@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include <charconv>
+#include <utility>
 
 namespace mv {
 namespace {
@@ -35,6 +36,13 @@ Status ParseCount(std::string_view option, std::string_view value, long min, lon
   }
   *out = n;
   return Status::Ok();
+}
+
+Status ParseScaleoutCount(std::string_view option, std::string_view v, long min, int64_t* out) {
+  long n = 0;
+  Status s = ParseCount(option, v, min, 1L << 40, &n);
+  *out = n;
+  return s;
 }
 
 Status ParseAt(std::string_view value, Options* o) {
@@ -153,6 +161,35 @@ constexpr OptionSpec kOptions[] = {
        o->dns.cache.max_ttl = static_cast<uint32_t>(n);
        return s;
      }},
+    {"plan", 0, "FILE", "scan, merge, slurm, dns-snapshot: the shard plan made by `plan`",
+     [](std::string_view v, Options* o) {
+       o->scaleout.plan = std::string(v);
+       return Status::Ok();
+     }},
+    {"shards", 0, "N", "plan: cut the inputs into N shards",
+     [](std::string_view v, Options* o) {
+       return ParseScaleoutCount("shards", v, 1, &o->scaleout.shards);
+     }},
+    {"shard-index", 0, "I", "scan --plan: run shards I, I+T, ... (default: from the array task)",
+     [](std::string_view v, Options* o) {
+       return ParseScaleoutCount("shard-index", v, 0, &o->scaleout.shard_index);
+     }},
+    {"shard-count", 0, "T", "scan --plan: the number of tasks T (default: from the array task)",
+     [](std::string_view v, Options* o) {
+       return ParseScaleoutCount("shard-count", v, 1, &o->scaleout.shard_count);
+     }},
+    {"tasks", 0, "T", "slurm: array tasks", [](std::string_view v, Options* o) {
+       return ParseScaleoutCount("tasks", v, 1, &o->scaleout.tasks);
+     }},
+    {"throttle", 0, "K", "slurm: array tasks running at once",
+     [](std::string_view v, Options* o) {
+       return ParseScaleoutCount("throttle", v, 1, &o->scaleout.throttle);
+     }},
+    {"submit", 0, nullptr, "slurm: submit the jobs with sbatch instead of printing the script",
+     [](std::string_view, Options* o) {
+       o->scaleout.submit = true;
+       return Status::Ok();
+     }},
     {"help", 'h', nullptr, "show this help and exit",
      [](std::string_view, Options* o) {
        o->command = Options::Command::kHelp;
@@ -170,6 +207,20 @@ const OptionSpec* FindLong(std::string_view name) {
     if (name == spec.name) return &spec;
   }
   return nullptr;
+}
+
+// The command word; --help/--version given before it keep their meaning.
+Status SetCommand(std::string_view word, Options* o) {
+  static constexpr std::pair<std::string_view, Options::Command> kCommands[] = {
+      {"scan", Options::Command::kScan},   {"plan", Options::Command::kPlan},
+      {"merge", Options::Command::kMerge}, {"slurm", Options::Command::kSlurm},
+      {"dns-snapshot", Options::Command::kDnsSnapshot}};
+  for (const auto& [name, command] : kCommands) {
+    if (word != name) continue;
+    if (o->command == Options::Command::kScan) o->command = command;
+    return Status::Ok();
+  }
+  return Status::Error("unknown command '" + std::string(word) + "'");
 }
 
 const OptionSpec* FindShort(char c) {
@@ -190,7 +241,7 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
     const bool is_option = !only_paths && arg.size() > 1 && arg[0] == '-';
     if (!is_option) {
       if (!have_command) {
-        if (arg != "scan") return Status::Error("unknown command '" + std::string(arg) + "'");
+        if (Status s = SetCommand(arg, &options); !s.ok()) return s;
         have_command = true;
       } else {
         options.inputs.emplace_back(arg);
@@ -236,10 +287,14 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
     }
     if (Status s = spec->apply(value, &options); !s.ok()) return s;
   }
-  if (options.command != Options::Command::kScan) return options;
+  if (options.command == Options::Command::kHelp || options.command == Options::Command::kVersion)
+    return options;
   if (!have_command) return Status::Error("no command given");
-  if (options.inputs.empty())
+  if (options.command == Options::Command::kScan && options.inputs.empty() &&
+      options.scaleout.plan.empty())
     return Status::Error("scan needs at least one PATH (\"-\" for stdin)");
+  if (options.command == Options::Command::kPlan && options.inputs.empty())
+    return Status::Error("plan needs at least one PATH");
   return options;
 }
 
@@ -308,6 +363,11 @@ Result<int64_t> ParseTimeValue(std::string_view v) {
 std::string HelpText() {
   std::string text =
       "Usage: mailverify scan [OPTIONS] PATH...\n"
+      "       mailverify plan PATH... --shards N --dns-zone FILE [--at TIME] -o plan.json\n"
+      "       mailverify scan --plan plan.json [--shard-index I --shard-count T] -o PARTS_DIR\n"
+      "       mailverify dns-snapshot (PATH... | --plan plan.json) [-o snapshot.zone]\n"
+      "       mailverify merge --plan plan.json PARTS_DIR -o results.jsonl\n"
+      "       mailverify slurm --plan plan.json --tasks T [--throttle K] [--submit]\n"
       "       mailverify --help | --version\n"
       "\n"
       "Reads every message of the given mbox files, Maildir trees, .eml files and directories\n"

@@ -8,13 +8,15 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/archive_reader.h"
 #include "dns/dns_stack.h"
+#include "scaleout/scaleout_options.h"
 #include "util/status.h"
 
 namespace mv {
 
 struct Options {
-  enum class Command { kScan, kHelp, kVersion };
+  enum class Command { kScan, kHelp, kVersion, kPlan, kMerge, kSlurm, kDnsSnapshot };
   Command command = Command::kScan;
   std::vector<std::string> inputs;  // paths; "-" is stdin
   std::string output;               // empty: stdout
@@ -32,6 +34,8 @@ struct Options {
   std::vector<std::string> receivers;  // --receiver: the archive owner's MX host patterns
   std::string authserv_id;             // empty: the host name
   DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
+  ScaleoutOptions scaleout;            // plan, merge, slurm, dns-snapshot, scan --plan
+  std::vector<InputSpec> input_specs;  // scan --plan: a shard's byte ranges instead of `inputs`
 };
 
 // Reads a --at value: unix seconds, or ISO 8601 "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]" (UTC

@@ -102,8 +102,10 @@ int RunScan(const Options& options) {
     }
   }
 
-  std::vector<InputSpec> inputs;
-  for (const std::string& path : options.inputs) inputs.push_back(InputSpec{path});
+  std::vector<InputSpec> inputs = options.input_specs;
+  if (inputs.empty()) {
+    for (const std::string& path : options.inputs) inputs.push_back(InputSpec{path});
+  }
   ArchiveReader reader(std::move(inputs));
 
   PipelineOptions pipeline_options;
