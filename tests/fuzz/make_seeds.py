@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""Writes the seed corpora of the fuzz targets (tests/fuzz/<target>/seed-*) from the shipped corpus
+and hand-written edge cases. Run it again after changing the corpus; the seeds are small files."""
+import gzip
+import os
+import re
+import struct
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(os.path.dirname(here))
+mbox = open(os.path.join(root, "corpus/sample.mbox"), "rb").read()
+zone = open(os.path.join(root, "corpus/sample.zone"), "rb").read()
+messages = [b"From " + m for m in mbox.split(b"\nFrom ")[:3]]
+messages[0] = messages[0][len(b"From "):]
+# libFuzzer mutates inputs of a few KB best: keep the headers and the start of each body.
+messages = [m[:m.find(b"\n\n") + 400].rsplit(b"\n", 1)[0] + b"\n\n" for m in messages]
+
+
+def write(target, seeds):
+    d = os.path.join(here, target)
+    os.makedirs(d, exist_ok=True)
+    for i, s in enumerate(seeds):
+        with open(os.path.join(d, "seed-%02d" % i), "wb") as f:
+            f.write(s)
+
+
+def strip_from(m):
+    return m.split(b"\n", 1)[1]
+
+
+one = strip_from(messages[0])
+headers = one.split(b"\n\n", 1)[0]
+fields = re.split(rb"\n(?=[^ \t])", headers)
+sigs = [f.split(b":", 1)[1] for f in fields if f.lower().startswith(b"dkim-signature:")]
+received = [f.split(b":", 1)[1] for f in fields if f.lower().startswith(b"received:")]
+txt = re.findall(rb'TXT\t"(.*)"', zone)
+keys = [t.replace(b'" "', b"") for t in txt if t.startswith(b"v=DKIM1")][:3]
+spf = [t for t in txt if t.startswith(b"v=spf1")][:3]
+dmarc = [t for t in txt if t.startswith(b"v=DMARC1")][:3]
+
+# Knob byte first for the targets that take one (see fuzz_input.h).
+write("mbox_split", [bytes([k]) + b"".join(messages) for k in (0, 0x1d, 0x22, 0x03)] +
+      [b"\x00From a\n\nFrom b\n>From c\n\nFrom d\nContent-Length: 3\n\nabc\nFrom e\n\n"])
+write("maildir_file", [one, b"From x@y Mon Jan 1 00:00:00 2024\n" + one, gzip.compress(one),
+                       gzip.compress(one)[:-20]])
+write("header_index", [one, one.replace(b"\n", b"\r\n"), b"A: b\n c\n\nbody", b"bad line\nX:\n"])
+write("dkim_signature", sigs + [b" v=1; a=ed25519-sha256; d=x; s=y; h=from; bh=; b=; l=5; z=a=3D|b"])
+write("dkim_key", keys + [b"v=DKIM1; k=rsa; t=y:s; h=sha256; s=email; p="])
+write("canonicalization", [bytes([1, 7]) + one, bytes([0, 3]) + one,
+                           bytes([3, 1]) + b" a  b \t\r\n\r\n \r\nc\r\n\r\n"])
+write("spf_record", spf + [b"v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 a:%{d}/24//64 "
+                           b"include:_spf.%{o} exists:%{ir}.%{l1r-}.e redirect=x exp=y -all"])
+write("spf_macro", [b"\x00%{ir}.%{v}._spf.%{d2}", b"\x03%{c} %% %_ %-%{t}", b"\x04%{L2r.-}",
+                    b"\x01%{i}.%{h}.%{r}.%{p}"])
+write("dmarc_record", dmarc + [b"v=DMARC1; p=reject; sp=none; np=quarantine; adkim=s; aspf=r; "
+                               b"pct=50; rua=mailto:a@b!10m; ruf=mailto:c@d; fo=1:d; rf=afrf; ri=3600"])
+write("received", received + [b"from a.example (b.example [192.0.2.1] helo=c) by mx.example "
+                              b"with ESMTPS id x; Mon, 1 Jan 2024 00:00:00 +0000\n*.mx.example\n"
+                              b"in.mx.example"])
+
+
+def name(n):
+    return b"".join(bytes([len(p)]) + p for p in n.encode().split(b".")) + b"\0"
+
+
+def response(rrs, qtype=16, rcode=0, flags=0x8180, qdname="example.com"):
+    head = struct.pack("!HHHHHH", 0x1234, flags | rcode, 1, len(rrs), 0, 0)
+    q = name(qdname) + struct.pack("!HH", qtype, 1)
+    body = b""
+    for owner, t, rdata in rrs:
+        body += owner + struct.pack("!HHIH", t, 1, 300, len(rdata)) + rdata
+    return head + q + body
+
+
+ptr = b"\xc0\x0c"  # compression pointer to the question name
+write("dns_response", [
+    b"\x00" + response([(ptr, 16, b"\x0bv=spf1 -all\x03two")]),
+    b"\x01" + response([(ptr, 1, bytes([192, 0, 2, 1]))], qtype=1),
+    b"\x03" + response([(ptr, 15, b"\x00\x0a" + name("mx.example.com"))], qtype=15),
+    b"\x00" + response([(ptr, 5, name("target.example.net")),
+                        (name("target.example.net"), 16, b"\x02ok")]),
+    b"\x00" + response([], rcode=3),
+    b"\x00" + response([(ptr, 16, b"\x05loop\xc0\x0c")]),
+])
+write("zone_loader", [zone[:4000], b"$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns h 1 2 3 4 5\n"
+                      b"@ TXT (\"a\" \"b\")\nwww CNAME @\nmx MX 10 mx2\n_d TXT \"v=DMARC1; p=none\"\n"])
