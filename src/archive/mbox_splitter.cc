@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "archive/line_marker_scan.h"
+#include "archive/line_start_scan.h"
 
 namespace mv {
 
