@@ -120,43 +120,13 @@ std::string IpAddress::ReverseName() const {
   return out;
 }
 
-bool IpAddress::IsPublic() const {
-  static const Range kV4[] = {
-      {{0}, 8},              // "this" network
-      {{10}, 8},             // RFC 1918
-      {{100, 64}, 10},       // CGNAT (RFC 6598)
-      {{127}, 8},            // loopback
-      {{169, 254}, 16},      // link-local
-      {{172, 16}, 12},       // RFC 1918
-      {{192, 0, 0}, 24},     // IETF protocol assignments
-      {{192, 0, 2}, 24},     // TEST-NET-1
-      {{192, 168}, 16},      // RFC 1918
-      {{198, 18}, 15},       // benchmarking
-      {{198, 51, 100}, 24},  // TEST-NET-2
-      {{203, 0, 113}, 24},   // TEST-NET-3
-      {{224}, 4},            // multicast
-      {{240}, 4},            // reserved and broadcast
-  };
-  static const Range kV6[] = {
-      {{0}, 96},                                   // unspecified, loopback, IPv4-compatible
-      {{0x01, 0x00}, 64},                          // discard-only
-      {{0x20, 0x01, 0x0d, 0xb8}, 32},              // documentation
-      {{0x20, 0x01, 0x00, 0x02, 0x00, 0x00}, 48},  // benchmarking
-      {{0xfc}, 7},                                 // unique local
-      {{0xfe, 0x80}, 10},                          // link-local
-      {{0xfe, 0xc0}, 10},                          // site-local (deprecated)
-      {{0xff}, 8},                                 // multicast
-  };
-  if (!v6_) {
-    for (const Range& r : kV4) {
-      if (InRange(bytes_.data(), r.bytes, r.prefix)) return false;
-    }
-    return true;
+// Whether `bytes` lies in any of `ranges`.
+template <size_t N>
+bool InAnyRange(const uint8_t* bytes, const Range (&ranges)[N]) {
+  for (const Range& r : ranges) {
+    if (InRange(bytes, r.bytes, r.prefix)) return true;
   }
-  for (const Range& r : kV6) {
-    if (InRange(bytes_.data(), r.bytes, r.prefix)) return false;
-  }
-  return true;
+  return false;
 }
 
 bool IpAddress::IsInternal() const {
@@ -178,13 +148,25 @@ bool IpAddress::IsInternal() const {
       {{0xfe, 0xc0}, 10},  // site-local (deprecated)
       {{0xff}, 8},         // multicast
   };
-  const auto in_any = [this](const auto& ranges) {
-    for (const Range& r : ranges) {
-      if (InRange(bytes_.data(), r.bytes, r.prefix)) return true;
-    }
-    return false;
+  return v6_ ? InAnyRange(bytes_.data(), kV6) : InAnyRange(bytes_.data(), kV4);
+}
+
+bool IpAddress::IsPublic() const {
+  // Beyond the internal ranges: addresses reserved for examples, benchmarks and protocols.
+  static const Range kV4[] = {
+      {{192, 0, 0}, 24},     // IETF protocol assignments
+      {{192, 0, 2}, 24},     // TEST-NET-1
+      {{198, 18}, 15},       // benchmarking
+      {{198, 51, 100}, 24},  // TEST-NET-2
+      {{203, 0, 113}, 24},   // TEST-NET-3
   };
-  return v6_ ? in_any(kV6) : in_any(kV4);
+  static const Range kV6[] = {
+      {{0x01, 0x00}, 64},                          // discard-only
+      {{0x20, 0x01, 0x0d, 0xb8}, 32},              // documentation
+      {{0x20, 0x01, 0x00, 0x02, 0x00, 0x00}, 48},  // benchmarking
+  };
+  if (IsInternal()) return false;
+  return !(v6_ ? InAnyRange(bytes_.data(), kV6) : InAnyRange(bytes_.data(), kV4));
 }
 
 }  // namespace mv
