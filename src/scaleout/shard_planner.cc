@@ -100,7 +100,7 @@ Status PlanShards(const std::vector<std::string>& paths, size_t shard_count,
   }
   for (size_t i = 0; i < plan->inputs.size(); ++i) {
     PlannedInput& in = plan->inputs[i];
-    if (!in.splittable) continue;
+    if (!in.splittable || targets[i].empty()) continue;  // only a cut needs the count
     Result<uint64_t> count = SnapToMessages(in.path, archive_options, &targets[i]);
     if (!count.ok()) return count.status();
     in.messages = *count;

@@ -5,6 +5,7 @@
 // messages before it, which only a read of the file can tell: the planner reads every mbox it cuts
 // once, streaming, through the same ArchiveReader a scan uses (so boundaries are exactly the
 // reader's, mboxcl2 Content-Length included), keeping only the cut positions and the counts.
+// Inputs that are not cut are not read at all.
 #pragma once
 
 #include <cstddef>
