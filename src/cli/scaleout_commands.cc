@@ -210,7 +210,8 @@ int RunDnsSnapshot(const Options& options) {
     Result<Options> planned = ShardScanOptions(options, *plan);
     if (!planned.ok()) return Fail(planned.error(), 1);
     run = std::move(*planned);
-    run.dns.live = options.dns.live;
+    // Live DNS as the plan says (its --dns-server), unless this command line names servers.
+    if (!options.dns.live.servers.empty()) run.dns.live = options.dns.live;
     run.dns.zone_files.clear();  // the snapshot is what is being made
   } else if (options.inputs.empty()) {
     return Fail("dns-snapshot needs PATH... or --plan FILE", 2);

@@ -7,6 +7,9 @@
   slurm_array        a one-node Slurm (scripts/slurm-testcluster) runs `mailverify slurm --submit`:
                      8 shards on a 4-task array, then the merge job; then a deleted part makes the
                      merge refuse and name the shard.
+  slurm_snapshot     the plan's snapshot is still to be made: `slurm --submit` chains the snapshot
+                     job (live, against a private NSD serving the corpus zones), the array and the
+                     merge; the merge equals a single scan replaying the snapshot the job wrote.
   slurm_killed_task  one array task is killed (SIGKILL to its PID) in the middle of a shard; the
                      merge job is cancelled (--kill-on-invalid-dep); the task is requeued, skips the
                      shards it finished, redoes the killed one; the merge is still identical.
@@ -165,11 +168,11 @@ class Cluster:
         sys.exit(f"FAIL: job {job} did not finish in time: {self.states(job)}")
 
 
-def submit(cluster, mv, tasks):
+def submit(cluster, mv, tasks, expect=("array", "merge")):
     out = cluster.cmd(mv, "slurm", "--plan", "plan.json", "--tasks", str(tasks), "--threads", "1",
                       "--submit", "-o", "merged.jsonl")
     jobs = dict(re.findall(r"^(\w+) job (\d+)$", out, re.M))
-    if set(jobs) != {"array", "merge"}:
+    if set(jobs) != set(expect):
         sys.exit("FAIL: unexpected slurm --submit output:\n" + out)
     return jobs
 
@@ -195,6 +198,40 @@ def check_slurm_array(mv, repo, work):
     if "shard 5: part missing" not in err or "shard 4" in err or os.path.exists("merged.jsonl"):
         sys.exit("FAIL: merge of a deleted part did not refuse naming shard 5 alone:\n" + err)
     print("deleted part: merge refuses and names shard 5")
+
+
+def check_slurm_snapshot(mv, repo, work):
+    sys.path.insert(0, os.path.join(repo, "tests", "e2e"))
+    from live_replay import split_zones  # noqa: E402 (one master file per zone, for NSD)
+
+    inputs = make_inputs(repo, work, 1)
+    split_zones("sample.zone", os.path.join(work, "zones"))
+    port = "53547"
+    env = dict(os.environ, MV_DNS_PORT=port, MV_DNS_DIR=os.path.join(work, "nsd"),
+               MV_DNS_ZONES=os.path.join(work, "zones"))
+    server = os.path.join(repo, "scripts", "dns-server")
+    run([server, "start"], env=env, timeout=60)
+    try:
+        run([mv, "plan", *inputs, "--shards", "8", "--dns-zone", "snapshot.zone", "--dns-server",
+             "127.0.0.1:" + port, *VERIFY, "-o", "plan.json"])
+        with Cluster(repo, work) as cluster:
+            jobs = submit(cluster, mv, 4, expect={"snapshot", "array", "merge"})
+            deadline = time.time() + 150
+            states = {name: cluster.wait(job, deadline) for name, job in jobs.items()}
+            if any(set(s.values()) != {"COMPLETED"} for s in states.values()):
+                sys.exit(f"FAIL: job states: {states}")
+    finally:
+        subprocess.run([server, "stop"], env=env, timeout=60)
+    snapshot = open("snapshot.zone", encoding="utf-8").read()
+    answers = [l for l in snapshot.splitlines() if l and (not l.startswith(";") or l.startswith(";@"))]
+    if len(answers) < 10:
+        sys.exit(f"FAIL: the snapshot job recorded only {len(answers)} answers")
+    run([mv, "scan", "-q", "--dns-zone", "snapshot.zone", *VERIFY, *inputs, "-o", "single.jsonl"])
+    expected = open("single.jsonl", "rb").read()
+    if b'"dkim":[{' not in expected or b'"result":"pass"' not in expected:
+        sys.exit("FAIL: the replayed scan has no passing DKIM result: the snapshot is incomplete")
+    print(f"snapshot job recorded {len(answers)} answers from the live server")
+    assert_identical(work, expected, "Slurm, snapshot job + 4-task array + merge")
 
 
 def check_slurm_killed_task(mv, repo, work):
@@ -252,7 +289,7 @@ def main():
         sys.exit(__doc__)
     mv, repo, check = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
     checks = {"parallel": check_parallel, "slurm_array": check_slurm_array,
-              "slurm_killed_task": check_slurm_killed_task}
+              "slurm_killed_task": check_slurm_killed_task, "slurm_snapshot": check_slurm_snapshot}
     needs = {"parallel": ["parallel"]}.get(check, ["sbatch", "scontrol", "/usr/sbin/slurmctld",
                                                    "/usr/sbin/munged"])
     missing = [t for t in needs if not shutil.which(t)]

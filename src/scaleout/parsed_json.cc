@@ -1,15 +1,15 @@
-#include "scaleout/json_value.h"
+#include "scaleout/parsed_json.h"
 
 #include <charconv>
 
 namespace mv {
 
-class JsonParser {
+class ParsedJsonReader {
  public:
-  explicit JsonParser(std::string_view text) : text_(text) {}
+  explicit ParsedJsonReader(std::string_view text) : text_(text) {}
 
-  Result<JsonValue> ParseDocument() {
-    JsonValue value;
+  Result<ParsedJson> ParseDocument() {
+    ParsedJson value;
     if (Status s = ParseValue(&value, 0); !s.ok()) return s;
     SkipSpace();
     if (pos_ != text_.size()) return Error("trailing characters");
@@ -33,7 +33,7 @@ class JsonParser {
     return true;
   }
 
-  Status ParseValue(JsonValue* out, int depth) {
+  Status ParseValue(ParsedJson* out, int depth) {
     if (depth > kMaxDepth) return Error("nested too deeply");
     SkipSpace();
     if (pos_ >= text_.size()) return Error("unexpected end");
@@ -41,21 +41,21 @@ class JsonParser {
     if (c == '{') return ParseObject(out, depth);
     if (c == '[') return ParseArray(out, depth);
     if (c == '"') {
-      out->kind_ = JsonValue::Kind::kString;
+      out->kind_ = ParsedJson::Kind::kString;
       return ParseString(&out->string_);
     }
     if (Consume("null")) return Status::Ok();
     if (Consume("true")) {
-      out->kind_ = JsonValue::Kind::kBool;
+      out->kind_ = ParsedJson::Kind::kBool;
       out->int_ = 1;
       return Status::Ok();
     }
     if (Consume("false")) {
-      out->kind_ = JsonValue::Kind::kBool;
+      out->kind_ = ParsedJson::Kind::kBool;
       return Status::Ok();
     }
     if (c == '-' || (c >= '0' && c <= '9')) {
-      out->kind_ = JsonValue::Kind::kInt;
+      out->kind_ = ParsedJson::Kind::kInt;
       const char* begin = text_.data() + pos_;
       auto [end, ec] = std::from_chars(begin, text_.data() + text_.size(), out->int_);
       if (ec != std::errc()) return Error("bad integer");
@@ -67,8 +67,8 @@ class JsonParser {
     return Error("unexpected character");
   }
 
-  Status ParseArray(JsonValue* out, int depth) {
-    out->kind_ = JsonValue::Kind::kArray;
+  Status ParseArray(ParsedJson* out, int depth) {
+    out->kind_ = ParsedJson::Kind::kArray;
     ++pos_;
     SkipSpace();
     if (Consume("]")) return Status::Ok();
@@ -81,8 +81,8 @@ class JsonParser {
     }
   }
 
-  Status ParseObject(JsonValue* out, int depth) {
-    out->kind_ = JsonValue::Kind::kObject;
+  Status ParseObject(ParsedJson* out, int depth) {
+    out->kind_ = ParsedJson::Kind::kObject;
     ++pos_;
     SkipSpace();
     if (Consume("}")) return Status::Ok();
@@ -93,7 +93,7 @@ class JsonParser {
       if (Status s = ParseString(&key); !s.ok()) return s;
       SkipSpace();
       if (!Consume(":")) return Error("expected :");
-      JsonValue value;
+      ParsedJson value;
       if (Status s = ParseValue(&value, depth + 1); !s.ok()) return s;
       out->object_.insert_or_assign(std::move(key), std::move(value));
       SkipSpace();
@@ -203,11 +203,11 @@ class JsonParser {
   size_t pos_ = 0;
 };
 
-Result<JsonValue> JsonValue::Parse(std::string_view text) {
-  return JsonParser(text).ParseDocument();
+Result<ParsedJson> ParsedJson::Parse(std::string_view text) {
+  return ParsedJsonReader(text).ParseDocument();
 }
 
-const JsonValue* JsonValue::Find(std::string_view key) const {
+const ParsedJson* ParsedJson::Find(std::string_view key) const {
   auto it = object_.find(key);
   return it == object_.end() ? nullptr : &it->second;
 }
