@@ -90,6 +90,16 @@ int RunPlan(const Options& options, std::span<const std::string_view> args) {
         "dns-snapshot --plan` is to write one (every shard must see the same DNS)",
         2);
   }
+  // Shards parse the plan's command line again: an option that makes every shard write the same
+  // side file (the SQLite store, the HTML report) has no place in it.
+  for (std::string_view arg : args) {
+    for (std::string_view side : {"--db", "--html"}) {
+      if (arg == side ||
+          (arg.starts_with(side) && arg.size() > side.size() && arg[side.size()] == '=')) {
+        return Fail(std::string(side) + " cannot be part of a plan: every shard would write it", 2);
+      }
+    }
+  }
   ShardPlan plan;
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   plan.verification.at = options.at >= 0 ? options.at : now;
