@@ -110,6 +110,9 @@ int RunScan(const Options& options) {
 
   PipelineOptions pipeline_options;
   pipeline_options.threads = options.threads;
+  // Answers from zone files are in memory: batching the questions would only cost a second parse.
+  // A recording run keeps the batch so that it records the same answers as a live one.
+  pipeline_options.prefetch = options.dns.zone_files.empty() || !options.dns.record_file.empty();
   Pipeline pipeline(pipeline_options, &(*dns)->resolver());
   AuthCheck auth_check(&(*dns)->resolver(), MakeAuthCheckOptions(options));
   pipeline.AddCheck(&auth_check);

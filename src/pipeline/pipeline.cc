@@ -45,7 +45,7 @@ void Pipeline::Parse(Batch* batch) const {
 }
 
 void Pipeline::Resolve(Batch* batch) const {
-  if (resolver_ == nullptr || checks_.empty()) return;
+  if (resolver_ == nullptr || checks_.empty() || !options_.prefetch) return;
   std::vector<DnsQuestion> questions;
   for (const ParsedMessage& msg : batch->messages) {
     if (!Checkable(msg)) continue;

@@ -45,6 +45,9 @@ struct PipelineOptions {
   size_t batch_messages = 64;     // a batch ends after this many messages ...
   size_t batch_bytes = 4u << 20;  // ... or once it holds this many message bytes
   size_t max_live_batches = 0;    // batches in flight; 0 means 2 per thread plus 2
+  // Collect each batch's DNS questions for one Prefetch call. Worth it when answers come from the
+  // network; when every answer is in memory (a zone snapshot) it only parses each message twice.
+  bool prefetch = true;
 };
 
 class Pipeline {
