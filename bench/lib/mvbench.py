@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -43,19 +44,40 @@ class Run:
         return self.user + self.sys
 
 
+# The kernel carries a process's peak RSS across exec from the address space it replaced, so a
+# child forked straight from this (large) Python process would report our RSS as its own. Each
+# child is therefore started by /usr/bin/time, a small process, which reports the child's figures.
+TIME_FORMAT = "%U %S %M %x"
+
+
+def _spawn(argv, out, env, stdin=None, cwd=None):
+    fd, rusage_file = tempfile.mkstemp(prefix="mvbench-rusage-")
+    os.close(fd)
+    p = subprocess.Popen(["/usr/bin/time", "-f", TIME_FORMAT, "-o", rusage_file] + argv, stdout=out,
+                         stderr=subprocess.PIPE, env=env, stdin=stdin, cwd=cwd)
+    return p, rusage_file
+
+
+def _reap(p, rusage_file):
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.wait()
+    with open(rusage_file) as f:
+        fields = f.read().split()
+    os.remove(rusage_file)
+    user, sys_, rss_kb, rc = float(fields[-4]), float(fields[-3]), int(fields[-2]), int(fields[-1])
+    return user, sys_, rss_kb, rc, err
+
+
 def timed(name, argv, stdout=None, env=None, stdin=None, cwd=None):
-    t0 = time.monotonic()
     out = open(stdout, "wb") if isinstance(stdout, str) else (stdout or subprocess.DEVNULL)
-    p = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=env, stdin=stdin, cwd=cwd)
-    # Drain stderr in this thread; the children print little there.
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
+    t0 = time.monotonic()
+    p, rusage_file = _spawn(argv, out, env, stdin, cwd)
+    user, sys_, rss_kb, rc, err = _reap(p, rusage_file)
     wall = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
     if isinstance(stdout, str):
         out.close()
-    r = Run(name, wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss, p.returncode)
-    r.stderr = err.decode("utf-8", "replace")
+    r = Run(name, wall, user, sys_, rss_kb, rc)
+    r.stderr = err
     return r
 
 
@@ -175,23 +197,19 @@ def remove(path):
 def timed_parallel(name, argvs, outputs, env=None):
     """Runs the shards of one peer at once; wall time of the slowest, CPU summed, RSS summed
     (the shards are separate processes, each holding its own memory)."""
+    files = [open(out, "wb") for out in outputs]
     t0 = time.monotonic()
-    procs = []
-    for argv, out in zip(argvs, outputs):
-        f = open(out, "wb")
-        procs.append((subprocess.Popen(argv, stdout=f, stderr=subprocess.PIPE, env=env), f))
+    procs = [_spawn(argv, f, env) for argv, f in zip(argvs, files)]
     user = sys_ = 0.0
-    rss = 0
-    rc = 0
+    rss = rc = 0
     errs = []
-    for p, f in procs:
-        errs.append(p.stderr.read().decode("utf-8", "replace"))
-        _, status, ru = os.wait4(p.pid, 0)
+    for p, rusage_file in procs:
+        u, s_, m, c, err = _reap(p, rusage_file)
+        user, sys_, rss, rc = user + u, sys_ + s_, rss + m, rc or c
+        errs.append(err)
+    wall = time.monotonic() - t0
+    for f in files:
         f.close()
-        user += ru.ru_utime
-        sys_ += ru.ru_stime
-        rss += ru.ru_maxrss
-        rc = rc or os.waitstatus_to_exitcode(status)
-    r = Run(name, time.monotonic() - t0, user, sys_, rss, rc)
+    r = Run(name, wall, user, sys_, rss, rc)
     r.stderr = "".join(errs)
     return r
