@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "cli/recover_command.h"
 #include "cli/scaleout_commands.h"
 #include "cli/scan_command.h"
 
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
       return mv::RunSlurm(*options);
     case mv::Options::Command::kDnsSnapshot:
       return mv::RunDnsSnapshot(*options);
+    case mv::Options::Command::kRecoverKeys:
+      return mv::RunRecoverKeys(*options);
   }
   return 2;
 }

@@ -190,6 +190,26 @@ constexpr OptionSpec kOptions[] = {
        o->scaleout.submit = true;
        return Status::Ok();
      }},
+    {"selector", 0, "NAME",
+     "recover-keys: recover the key at NAME (selector._domainkey.domain, repeatable) whatever "
+     "DNS says; default: every missing or revoked key",
+     [](std::string_view v, Options* o) {
+       o->recover_selectors.emplace_back(v);
+       return Status::Ok();
+     }},
+    {"max-seconds-per-key", 0, "N",
+     "recover-keys: stop trying pairs for a key name after N seconds (default 600)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("max-seconds-per-key", v, 0, 1L << 30, &n);
+       o->max_seconds_per_key = static_cast<double>(n);
+       return s;
+     }},
+    {"out", 0, "FILE", "recover-keys: write the recovered keys' zone to FILE (same as --output)",
+     [](std::string_view v, Options* o) {
+       o->output = std::string(v);
+       return Status::Ok();
+     }},
     {"help", 'h', nullptr, "show this help and exit",
      [](std::string_view, Options* o) {
        o->command = Options::Command::kHelp;
@@ -214,7 +234,8 @@ Status SetCommand(std::string_view word, Options* o) {
   static constexpr std::pair<std::string_view, Options::Command> kCommands[] = {
       {"scan", Options::Command::kScan},   {"plan", Options::Command::kPlan},
       {"merge", Options::Command::kMerge}, {"slurm", Options::Command::kSlurm},
-      {"dns-snapshot", Options::Command::kDnsSnapshot}};
+      {"dns-snapshot", Options::Command::kDnsSnapshot},
+      {"recover-keys", Options::Command::kRecoverKeys}};
   for (const auto& [name, command] : kCommands) {
     if (word != name) continue;
     if (o->command == Options::Command::kScan) o->command = command;
@@ -295,6 +316,8 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
     return Status::Error("scan needs at least one PATH (\"-\" for stdin)");
   if (options.command == Options::Command::kPlan && options.inputs.empty())
     return Status::Error("plan needs at least one PATH");
+  if (options.command == Options::Command::kRecoverKeys && options.inputs.empty())
+    return Status::Error("recover-keys needs at least one PATH");
   return options;
 }
 
@@ -368,6 +391,7 @@ std::string HelpText() {
       "       mailverify dns-snapshot (PATH... | --plan plan.json) [-o snapshot.zone]\n"
       "       mailverify merge --plan plan.json PARTS_DIR -o results.jsonl\n"
       "       mailverify slurm --plan plan.json --tasks T [--throttle K] [--submit]\n"
+      "       mailverify recover-keys (--dns-zone FILE | --selector NAME...) [--out FILE] PATH...\n"
       "       mailverify --help | --version\n"
       "\n"
       "Reads every message of the given mbox files, Maildir trees, .eml files and directories\n"

@@ -16,7 +16,7 @@
 namespace mv {
 
 struct Options {
-  enum class Command { kScan, kHelp, kVersion, kPlan, kMerge, kSlurm, kDnsSnapshot };
+  enum class Command { kScan, kHelp, kVersion, kPlan, kMerge, kSlurm, kDnsSnapshot, kRecoverKeys };
   Command command = Command::kScan;
   std::vector<std::string> inputs;  // paths; "-" is stdin
   std::string output;               // empty: stdout
@@ -36,6 +36,9 @@ struct Options {
   DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
   ScaleoutOptions scaleout;            // plan, merge, slurm, dns-snapshot, scan --plan
   std::vector<InputSpec> input_specs;  // scan --plan: a shard's byte ranges instead of `inputs`
+  // recover-keys: --selector key names (empty: every missing or revoked key), time cap per name.
+  std::vector<std::string> recover_selectors;
+  double max_seconds_per_key = 600;
 };
 
 // Reads a --at value: unix seconds, or ISO 8601 "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]" (UTC

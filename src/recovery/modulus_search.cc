@@ -1,6 +1,7 @@
 #include "recovery/modulus_search.h"
 
 #include <gmp.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -71,6 +72,12 @@ void RemoveSmallFactors(BigInt* g) {
       mpz_remove(g->get(), g->get(), p.get());
     }
   }
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 double Since(Clock::time_point t) {
@@ -215,6 +222,7 @@ class LengthSearch {
 ModulusSearchResult SearchModuli(std::span<const RsaSignatureSample> samples,
                                  const ModulusSearchOptions& options) {
   const Clock::time_point start = Clock::now();
+  const double cpu_start = ThreadCpuSeconds();
   ModulusSearchResult result;
   std::vector<size_t> order(samples.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -255,6 +263,7 @@ ModulusSearchResult SearchModuli(std::span<const RsaSignatureSample> samples,
     search.Run();
   }
   result.seconds = Since(start);
+  result.cpu_seconds = ThreadCpuSeconds() - cpu_start;
   return result;
 }
 

@@ -51,6 +51,7 @@ struct ModulusSearchResult {
   double power_seconds = 0;  // computing s^e - EM
   double gcd_seconds = 0;
   double seconds = 0;
+  double cpu_seconds = 0;  // CPU time of the searching thread (wall time lies on a busy machine)
   bool time_capped = false;
   std::vector<size_t> unexplained;  // usable samples no found key verifies
 };

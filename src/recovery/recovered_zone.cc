@@ -67,9 +67,10 @@ std::string FormatRecoveredZone(const KeyRecoveryReport& report) {
 std::string FormatRecoverySummary(const KeyRecoveryReport& report) {
   std::string out;
   for (const KeyNameOutcome& o : report.names) {
-    char times[96];
-    std::snprintf(times, sizeof times, " [%.1f s: %.1f s powers, %.1f s gcd]", o.search.seconds,
-                  o.search.power_seconds, o.search.gcd_seconds);
+    char times[128];
+    std::snprintf(times, sizeof times, " [%.1f s: %.1f s powers, %.1f s gcd; %.1f s CPU]",
+                  o.search.seconds, o.search.power_seconds, o.search.gcd_seconds,
+                  o.search.cpu_seconds);
     out.append(o.key_name).append(" (").append(o.why).append(", ");
     out.append(std::to_string(o.samples)).append(" signatures): ").append(o.outcome);
     out.append(times).append("\n");

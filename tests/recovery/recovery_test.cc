@@ -7,8 +7,8 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "dkim/digest.h"
 #include "archive/archive_reader.h"
+#include "dkim/digest.h"
 #include "dkim/dkim_verifier.h"
 #include "recovery/emsa_pkcs1.h"
 #include "recovery/modulus_search.h"
