@@ -136,7 +136,11 @@ class Cluster:
         self.env = dict(os.environ, SLURM_CONF=os.path.join(self.dir, "slurm.conf"))
 
     def __enter__(self):
-        run([self.script, "start", self.dir], timeout=120)
+        try:
+            run([self.script, "start", self.dir], timeout=120)
+        except BaseException:
+            self.__exit__()  # a half-started cluster: stop what did start
+            raise
         return self
 
     def __exit__(self, *exc):
