@@ -105,6 +105,58 @@ constexpr OptionSpec kOptions[] = {
        o->max_signatures = static_cast<size_t>(n);
        return s;
      }},
+    {"max-message-size", 0, "BYTES",
+     "larger messages are not held in memory but reported with an error (default 268435456)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("max-message-size", v, 1024, 1L << 40, &n);
+       o->max_message_size = static_cast<size_t>(n);
+       return s;
+     }},
+    {"max-header-bytes", 0, "BYTES",
+     "header sections are indexed up to this size, then reported (default 4194304)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("max-header-bytes", v, 1024, 1L << 32, &n);
+       o->header_limits.max_header_bytes = static_cast<size_t>(n);
+       return s;
+     }},
+    {"max-header-fields", 0, "N", "header fields indexed per message, then reported (default 5000)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("max-header-fields", v, 1, 10000000, &n);
+       o->header_limits.max_fields = static_cast<size_t>(n);
+       return s;
+     }},
+    {"max-h-names", 0, "N", "a DKIM h= naming more header fields is permerror (default 1000)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("max-h-names", v, 1, 1000000, &n);
+       o->max_signed_headers = static_cast<size_t>(n);
+       return s;
+     }},
+    {"max-key-bits", 0, "BITS", "a larger DKIM key is permerror (default 16384)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("max-key-bits", v, 512, 16384, &n);
+       o->max_key_bits = static_cast<int>(n);
+       return s;
+     }},
+    {"spf-max-lookups", 0, "N",
+     "SPF terms that query DNS, includes and redirects too (default 10, RFC 7208 4.6.4)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("spf-max-lookups", v, 1, 1000, &n);
+       o->spf_max_lookups = static_cast<int>(n);
+       return s;
+     }},
+    {"spf-max-void-lookups", 0, "N", "SPF lookups with no answer (default 2, RFC 7208 4.6.4)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("spf-max-void-lookups", v, 0, 1000, &n);
+       o->spf_max_void_lookups = static_cast<int>(n);
+       return s;
+     }},
     {"receiver", 0, "PATTERN",
      "host name glob of the archive owner's MX hosts (repeatable): SPF is checked at the hop they "
      "received from",
@@ -145,6 +197,20 @@ constexpr OptionSpec kOptions[] = {
        long n = 0;
        Status s = ParseCount("dns-timeout", v, 1, 600000, &n);
        o->dns.live.timeout_ms = static_cast<int>(n);
+       return s;
+     }},
+    {"dns-max-cname", 0, "N", "live DNS: CNAME targets re-queried per question (default 8)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("dns-max-cname", v, 0, 64, &n);
+       o->dns.live.max_cname_queries = static_cast<int>(n);
+       return s;
+     }},
+    {"dns-max-answer", 0, "BYTES", "live DNS: a larger answer is permerror (default 65535)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("dns-max-answer", v, 512, 65535, &n);
+       o->dns.live.max_answer_bytes = static_cast<size_t>(n);
        return s;
      }},
     {"dns-min-ttl", 0, "SECONDS", "cache answers at least this long (default 5)",

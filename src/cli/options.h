@@ -10,6 +10,7 @@
 
 #include "archive/archive_reader.h"
 #include "dns/dns_stack.h"
+#include "message/header_index.h"
 #include "scaleout/scaleout_options.h"
 #include "util/status.h"
 
@@ -32,6 +33,13 @@ struct Options {
   bool strict = false;
   size_t max_signatures = 20;
   std::vector<std::string> receivers;  // --receiver: the archive owner's MX host patterns
+  // Hostile-input limits (docs/SECURITY.md); each default is the module's own.
+  size_t max_message_size = size_t{256} << 20;  // --max-message-size
+  HeaderLimits header_limits;                   // --max-header-bytes, --max-header-fields
+  size_t max_signed_headers = 1000;             // --max-h-names
+  int max_key_bits = 16384;                     // --max-key-bits
+  int spf_max_lookups = 10;                     // --spf-max-lookups
+  int spf_max_void_lookups = 2;                 // --spf-max-void-lookups
   std::string authserv_id;             // empty: the host name
   DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
   ScaleoutOptions scaleout;            // plan, merge, slurm, dns-snapshot, scan --plan

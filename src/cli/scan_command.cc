@@ -59,6 +59,10 @@ AuthCheckOptions MakeAuthCheckOptions(const Options& options) {
   check.spf.evaluator.receiver = check.authserv_id;
   return check;
 }
+  check.dkim.max_signed_headers = options.max_signed_headers;
+  check.dkim.max_key_bits = options.max_key_bits;
+  check.spf.evaluator.max_dns_lookups = options.spf_max_lookups;
+  check.spf.evaluator.max_void_lookups = options.spf_max_void_lookups;
 
 // --format ar: the record's Authentication-Results header, or a comment naming the input error.
 void FormatAuthResults(const ParsedMessage&, const MessageRecord& record, std::string* out) {
@@ -106,7 +110,9 @@ int RunScan(const Options& options) {
   if (inputs.empty()) {
     for (const std::string& path : options.inputs) inputs.push_back(InputSpec{path});
   }
-  ArchiveReader reader(std::move(inputs));
+  ArchiveOptions archive_options;
+  archive_options.max_message_size = options.max_message_size;
+  ArchiveReader reader(std::move(inputs), archive_options);
 
   PipelineOptions pipeline_options;
   pipeline_options.threads = options.threads;
@@ -146,3 +152,4 @@ int RunScan(const Options& options) {
 }
 
 }  // namespace mv
+  pipeline_options.header_limits = options.header_limits;

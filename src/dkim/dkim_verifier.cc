@@ -175,10 +175,23 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
       continue;
     }
     const DkimSignature& sig = p.parse.sig;
+    if (sig.signed_names.size() > options_.max_signed_headers) {
+      Conclude(r, DkimResultCode::kPermError, DkimReason::kTagSyntax,
+               "h= names " + std::to_string(sig.signed_names.size()) +
+                   " header fields, more than the limit of " +
+                   std::to_string(options_.max_signed_headers));
+      continue;
+    }
     r->expired = sig.expiry && static_cast<int64_t>(*sig.expiry) < now;
     r->future =
         sig.timestamp && static_cast<int64_t>(*sig.timestamp) > now + options_.allowed_clock_skew;
     if (!ObtainKey(resolver_, cache_.get(), &p)) continue;
+    if (p.key->bits > options_.max_key_bits) {
+      Conclude(r, DkimResultCode::kPermError, DkimReason::kKeySyntax,
+               std::to_string(p.key->bits) + "-bit key, larger than the limit of " +
+                   std::to_string(options_.max_key_bits) + " bits");
+      continue;
+    }
     pending.push_back(std::move(p));
   }
   if (pending.empty()) return results;

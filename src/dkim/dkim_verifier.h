@@ -21,6 +21,10 @@ namespace mv {
 struct DkimOptions {
   // Signatures checked per message, in header order; later ones are reported as not-checked.
   size_t max_signatures = 20;
+  // Hostile-input bounds (docs/SECURITY.md). A signature whose h= names more header fields, or
+  // whose key is larger, is permerror without any hashing or public-key work.
+  size_t max_signed_headers = 1000;
+  int max_key_bits = 16384;
   // The time signatures are judged at (x= expiry, t= in the future), in Unix seconds; 0 means the
   // wall clock when Verify is called.
   int64_t verify_time = 0;

@@ -244,6 +244,14 @@ class LiveDnsSource::Loop {
       loop->Finish(r, AnswerFromAresStatus(status));
       return;
     }
+    // Asking again would bring the same bytes back, so an oversized answer is a permanent error.
+    if (static_cast<size_t>(alen) > loop->options_.max_answer_bytes) {
+      loop->Finish(r, FailureAnswer(DnsStatus::kPermError,
+                                    "answer of " + std::to_string(alen) +
+                                        " bytes, larger than the limit of " +
+                                        std::to_string(loop->options_.max_answer_bytes)));
+      return;
+    }
     ParsedResponse parsed =
         ParseDnsResponse(std::span<const uint8_t>(abuf, static_cast<size_t>(alen)), r->name,
                          r->type, loop->negative_ttl());

@@ -28,6 +28,9 @@ struct LiveDnsOptions {
   uint16_t edns_size = 1232;    // advertised UDP payload size (the DNS flag day 2020 value)
   uint32_t negative_ttl = 300;  // for negative answers without a SOA
   int max_cname_queries = 8;    // re-queries for CNAME targets the server did not include
+  // Largest answer accepted (UDP or TCP); a larger one is permerror. 65535 is the protocol's own
+  // bound, so the default only refuses nothing; a lower value bounds what a hostile zone can cost.
+  size_t max_answer_bytes = 65535;
   // Keep truncated UDP answers instead of asking again over TCP (to show in tests that TCP is what
   // makes large answers work; never useful in a run).
   bool ignore_truncation = false;

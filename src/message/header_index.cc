@@ -5,9 +5,6 @@
 namespace mv {
 namespace {
 
-// A header section larger than this is hostile or broken; indexing stops there with an error.
-constexpr size_t kMaxHeaderBytes = 4u << 20;
-
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // End of the line starting at `p`: index of its '\n', or size() when the last line has none.
@@ -32,7 +29,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-HeaderIndex HeaderIndex::Build(std::string_view m) {
+HeaderIndex HeaderIndex::Build(std::string_view m, const HeaderLimits& limits) {
   HeaderIndex index;
   index.message_ = m;
   auto note = [&index](std::string text) {
@@ -41,8 +38,9 @@ HeaderIndex HeaderIndex::Build(std::string_view m) {
   size_t p = 0;
   bool saw_crlf = false, saw_lf = false;
   while (p < m.size()) {
-    if (p > kMaxHeaderBytes) {
-      note("header section larger than " + std::to_string(kMaxHeaderBytes) + " bytes");
+    // A header section past a limit is hostile or broken; indexing stops there with an error.
+    if (p > limits.max_header_bytes) {
+      note("header section larger than " + std::to_string(limits.max_header_bytes) + " bytes");
       index.body_offset_ = m.size();
       return index;
     }
@@ -51,6 +49,11 @@ HeaderIndex HeaderIndex::Build(std::string_view m) {
       index.has_separator_ = true;
       index.body_offset_ = p + (m[p] == '\n' ? 1 : 2);
       index.lf_line_ends_ = saw_lf && !saw_crlf;
+      return index;
+    }
+    if (index.fields_.size() >= limits.max_fields) {
+      note("more than " + std::to_string(limits.max_fields) + " header fields");
+      index.body_offset_ = m.size();
       return index;
     }
     // A field runs until a line break that is not followed by folding white space.

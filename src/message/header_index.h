@@ -18,10 +18,17 @@ struct HeaderField {
   uint32_t offset = 0;     // offset of `raw` in the message bytes
 };
 
+// Bounds on what Build indexes (docs/SECURITY.md). Past either, indexing stops with an error() and
+// the rest of the message counts as body, so a hostile header section costs bounded time and memory.
+struct HeaderLimits {
+  size_t max_header_bytes = size_t{4} << 20;  // --max-header-bytes
+  size_t max_fields = 5000;                   // --max-header-fields
+};
+
 class HeaderIndex {
  public:
   // Indexes `message` (which must outlive the index). Never fails: problems are reported by error().
-  static HeaderIndex Build(std::string_view message);
+  static HeaderIndex Build(std::string_view message, const HeaderLimits& limits = {});
 
   std::string_view message() const { return message_; }
   const std::vector<HeaderField>& fields() const { return fields_; }

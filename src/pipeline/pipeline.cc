@@ -39,7 +39,9 @@ void Pipeline::Parse(Batch* batch) const {
   batch->records.resize(batch->messages.size());
   for (size_t i = 0; i < batch->messages.size(); ++i) {
     ParsedMessage& msg = batch->messages[i];
-    if (!msg.raw.input_error) msg.headers = HeaderIndex::Build(msg.raw.bytes);
+    if (!msg.raw.input_error) {
+      msg.headers = HeaderIndex::Build(msg.raw.bytes, options_.header_limits);
+    }
     FillBasicFields(msg.raw, msg.headers, &batch->records[i]);
   }
 }

@@ -48,6 +48,8 @@ struct PipelineOptions {
   // Collect each batch's DNS questions for one Prefetch call. Worth it when answers come from the
   // network; when every answer is in memory (a zone snapshot) it only parses each message twice.
   bool prefetch = true;
+  // Bounds on each message's header section (docs/SECURITY.md).
+  HeaderLimits header_limits;
 };
 
 class Pipeline {

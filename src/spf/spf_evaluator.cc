@@ -75,6 +75,14 @@ bool EndsWithDomain(std::string_view name, std::string_view domain) {
          EqualsIgnoreCase(name.substr(name.size() - domain.size()), domain);
 }
 
+// The client's validated PTR names, looked up once per evaluation. At namespace scope because clang
+// cannot default-construct (optional::emplace) a nested class with default member initializers
+// from inside the enclosing class.
+struct PtrNames {
+  DnsStatus status = DnsStatus::kNxDomain;
+  std::vector<std::string> validated;
+};
+
 // One check_host() evaluation with its counters; recursion for include and redirect shares them.
 class Evaluation {
  public:
@@ -114,10 +122,6 @@ class Evaluation {
     std::string explanation;
   };
   enum class Match { kYes, kNo, kTempError, kPermError };
-  struct PtrNames {
-    DnsStatus status = DnsStatus::kNxDomain;
-    std::vector<std::string> validated;
-  };
 
   static Outcome Make(SpfResult r, std::string reason) {
     Outcome o;
