@@ -16,18 +16,32 @@ const resolver = (name, type) => {
   return memo.get(key);
 };
 
+// Streams the records (holding the whole corpus would add its size to this process's RSS).
 function* messages() {
-  const data = fs.readFileSync(path);
-  let pos = 0;
+  const fd = fs.openSync(path, 'r');
+  let buf = Buffer.alloc(0);
   let index = 0;
-  while (pos < data.length) {
-    const nl = data.indexOf(10, pos);
-    const n = parseInt(data.toString('latin1', pos, nl), 10);
-    const start = nl + 1;
-    if (index % Number(nshards) === Number(shard)) yield [index, data.subarray(start, start + n)];
-    pos = start + n;
+  let eof = false;
+  const fill = (need) => {
+    while (buf.length < need && !eof) {
+      const chunk = Buffer.alloc(1 << 20);
+      const got = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) eof = true;
+      buf = Buffer.concat([buf, chunk.subarray(0, got)]);
+    }
+  };
+  for (;;) {
+    fill(24);
+    const nl = buf.indexOf(10);
+    if (nl < 0) break;
+    const n = parseInt(buf.toString('latin1', 0, nl), 10);
+    fill(nl + 1 + n);
+    const msg = Buffer.from(buf.subarray(nl + 1, nl + 1 + n));
+    buf = buf.subarray(nl + 1 + n);
+    if (index % Number(nshards) === Number(shard)) yield [index, msg];
     index++;
   }
+  fs.closeSync(fd);
 }
 
 (async () => {

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -41,39 +42,49 @@ func main() {
 	}
 	opts := &dkim.VerifyOptions{LookupTXT: lookup}
 
-	data, err := os.ReadFile(path)
+	// Stream the records: holding the whole corpus would add its size to this process's RSS.
+	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	defer f.Close()
+	in := bufio.NewReaderSize(f, 1<<20)
 	w := bufio.NewWriterSize(os.Stdout, 1<<16)
 	defer w.Flush()
-	pos, index := 0, 0
-	for pos < len(data) {
-		nl := bytes.IndexByte(data[pos:], '\n') + pos
-		n, _ := strconv.Atoi(string(data[pos:nl]))
-		msg := data[nl+1 : nl+1+n]
-		pos = nl + 1 + n
-		if index%nshards == shard {
-			verifs, err := dkim.VerifyWithOptions(bytes.NewReader(msg), opts)
-			results := make([]string, 0, len(verifs))
-			for _, v := range verifs {
-				switch {
-				case v.Err == nil:
-					results = append(results, "pass")
-				case dkim.IsTempFail(v.Err):
-					results = append(results, "temperror")
-				case dkim.IsPermFail(v.Err):
-					results = append(results, "permerror")
-				default:
-					results = append(results, "fail")
-				}
-			}
-			if err != nil && len(verifs) == 0 {
-				results = append(results, "error")
-			}
-			fmt.Fprintf(w, "%d\t%s\n", index, strings.Join(results, ","))
+	for index := 0; ; index++ {
+		line, err := in.ReadString('\n')
+		if err != nil {
+			break
 		}
-		index++
+		n, _ := strconv.Atoi(strings.TrimSpace(line))
+		if index%nshards != shard {
+			if _, err := in.Discard(n); err != nil {
+				break
+			}
+			continue
+		}
+		msg := make([]byte, n)
+		if _, err := io.ReadFull(in, msg); err != nil {
+			break
+		}
+		verifs, err := dkim.VerifyWithOptions(bytes.NewReader(msg), opts)
+		results := make([]string, 0, len(verifs))
+		for _, v := range verifs {
+			switch {
+			case v.Err == nil:
+				results = append(results, "pass")
+			case dkim.IsTempFail(v.Err):
+				results = append(results, "temperror")
+			case dkim.IsPermFail(v.Err):
+				results = append(results, "permerror")
+			default:
+				results = append(results, "fail")
+			}
+		}
+		if err != nil && len(verifs) == 0 {
+			results = append(results, "error")
+		}
+		fmt.Fprintf(w, "%d\t%s\n", index, strings.Join(results, ","))
 	}
 }
