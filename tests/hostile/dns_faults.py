@@ -54,7 +54,7 @@ def key_record(source):
 
 def run(binary, mbox, server, *extra):
     out = mbox + ".out"
-    args = [binary, "scan", "-q", "--threads", "2", "--dns-server", server, "--dns-timeout", "300",
+    args = [binary, "scan", "-q", "--threads", "2", "--dns-server", server, "--dns-timeout", "1000",
             "--at", "2025-01-01T00:00:00Z", "--authserv-id", "mx.example.net", "-o", out,
             *extra, mbox]
     proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
@@ -74,9 +74,19 @@ def write_mbox(path, msgs):
             f.write(b"From sender Mon Jan  1 00:00:00 2024\n" + m + b"\n")
 
 
+# A TCP exchange that fails (trunctcp closes the connection) makes c-ares 1.18 charge a try to every
+# query in flight on that server, so a neighbour whose lookup overlapped it can end in temperror
+# "Could not contact DNS servers" (docs/SECURITY.md, known limitation). It must never be anything else.
+COLLATERAL = {"trunctcp"}
+
+
 def check_neighbours(records, what):
     for r in (records[0], records[-1]):
-        check(r["dkim"][0]["result"] == "fail" and r["dkim"][0]["key_bits"] == 2048,
+        d = r["dkim"][0]
+        if d["result"] == "temperror" and what in COLLATERAL:
+            check("Could not contact DNS servers" in d.get("detail", ""), "%s: %r" % (what, d))
+            continue
+        check(d["result"] == "fail" and d["key_bits"] == 2048,
               "%s: NSD-served message: %r" % (what, r["dkim"]))
 
 
@@ -110,10 +120,9 @@ def main():
                 if fault == "cname":
                     check("CNAME chain too long" in got["detail"], "the CNAME limit did not end it")
 
-            # 2. Every fault in one run. c-ares 1.18 charges a try to every query in flight on a
-            #    server when one TCP exchange with it fails, so here neighbours may see temperror
-            #    too (docs/SECURITY.md); what must hold is that the run completes, nothing is
-            #    lost, and no fault turns into a pass.
+            # 2. Every fault in one run. With trunctcp among them the neighbours may see the
+            #    collateral temperror described above; what must hold is that the run completes,
+            #    nothing is lost, and no fault turns into a pass.
             msgs = [message(0, "mailverify.test", "s2048")]
             msgs += [message(i + 1, f + ".hostile.test", "all%d" % i) for i, f in enumerate(faults)]
             msgs += [message(len(msgs), "mailverify.test", "s2048")]
