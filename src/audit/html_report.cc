@@ -17,8 +17,9 @@ constexpr const char* kPass = "#2e7d32";
 constexpr const char* kFail = "#c62828";
 constexpr const char* kNone = "#9e9e9e";
 constexpr const char* kOther = "#f9a825";
-constexpr const char* kPalette[] = {"#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#2e7d32",
-                                    "#ad1457", "#4e342e", "#546e7a", "#9e9d24", "#c62828"};
+// Series colours for key kinds; the pass/fail green and red are left out so they keep one meaning.
+constexpr const char* kPalette[] = {"#1565c0", "#6a1b9a", "#00838f", "#ef6c00",
+                                    "#ad1457", "#4e342e", "#546e7a", "#9e9d24"};
 
 constexpr const char* kStyle = R"css(
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;background:#fff}

@@ -19,12 +19,13 @@ std::string Count(double v) {
   return buf;
 }
 
-// A round axis maximum at or above `max` (1, 2 or 5 times a power of ten).
-double NiceMax(double max) {
-  if (max <= 0) return 1;
-  const double p = std::pow(10.0, std::floor(std::log10(max)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (m * p >= max) return m * p;
+// A round tick step (1, 2 or 5 times a power of ten, at least 1: the charts count things) that
+// divides the axis into at most four steps.
+double TickStep(double max) {
+  const double raw = std::max(1.0, max / 4);
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (m * p >= raw) return m * p;
   }
   return 10 * p;
 }
@@ -83,7 +84,8 @@ std::string RenderStackedBars(const StackedBars& chart, int width) {
   const size_t n = chart.categories.size();
   double max = 0;
   for (size_t i = 0; i < n; ++i) max = std::max(max, Total(chart, i));
-  const double axis_max = NiceMax(max);
+  const double step = TickStep(max);
+  const double axis_max = std::max(step, std::ceil(max / step) * step);
   const int legend_h = 24;
   std::string body;
   int height;
@@ -120,8 +122,7 @@ std::string RenderStackedBars(const StackedBars& chart, int width) {
     const double plot_w = width - left - 10;
     const double slot = plot_w / static_cast<double>(n);
     const double bar = std::max(1.0, slot * 0.8);
-    for (int t = 0; t <= 4; ++t) {
-      const double v = axis_max * t / 4;
+    for (double v = 0; v <= axis_max + step / 2; v += step) {
       const double y = top + plot_h - v / axis_max * plot_h;
       body += "<line class=\"grid\" x1=\"" + std::to_string(left) + "\" x2=\"" +
               std::to_string(width - 10) + "\" y1=\"" + Num(y) + "\" y2=\"" + Num(y) + "\"/>";

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/domains_command.h"
 #include "cli/options.h"
 #include "cli/recover_command.h"
 #include "cli/scaleout_commands.h"
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
       return mv::RunDnsSnapshot(*options);
     case mv::Options::Command::kRecoverKeys:
       return mv::RunRecoverKeys(*options);
+    case mv::Options::Command::kDomains:
+      return mv::RunDomains(*options);
   }
   return 2;
 }

@@ -276,6 +276,35 @@ constexpr OptionSpec kOptions[] = {
        o->output = std::string(v);
        return Status::Ok();
      }},
+    {"db", 0, "FILE",
+     "scan: append the results to this SQLite database; domains: read the domains from it",
+     [](std::string_view v, Options* o) {
+       o->db_file = std::string(v);
+       return Status::Ok();
+     }},
+    {"html", 0, "FILE", "scan: write a self-contained HTML report with charts of the run",
+     [](std::string_view v, Options* o) {
+       o->html_file = std::string(v);
+       return Status::Ok();
+     }},
+    {"progress", 0, nullptr,
+     "scan: progress lines every 2 s on stderr even when it is not a terminal",
+     [](std::string_view, Options* o) {
+       o->progress = true;
+       return Status::Ok();
+     }},
+    {"top", 0, "N", "scan --html: sending domains in the per-domain chart (default 20)",
+     [](std::string_view v, Options* o) {
+       long n = 0;
+       Status s = ParseCount("top", v, 1, 100000, &n);
+       o->top_domains = static_cast<size_t>(n);
+       return s;
+     }},
+    {"json", 0, nullptr, "domains: write JSON instead of a table",
+     [](std::string_view, Options* o) {
+       o->json = true;
+       return Status::Ok();
+     }},
     {"help", 'h', nullptr, "show this help and exit",
      [](std::string_view, Options* o) {
        o->command = Options::Command::kHelp;
@@ -298,9 +327,12 @@ const OptionSpec* FindLong(std::string_view name) {
 // The command word; --help/--version given before it keep their meaning.
 Status SetCommand(std::string_view word, Options* o) {
   static constexpr std::pair<std::string_view, Options::Command> kCommands[] = {
-      {"scan", Options::Command::kScan},   {"plan", Options::Command::kPlan},
-      {"merge", Options::Command::kMerge}, {"slurm", Options::Command::kSlurm},
+      {"scan", Options::Command::kScan},
+      {"plan", Options::Command::kPlan},
+      {"merge", Options::Command::kMerge},
+      {"slurm", Options::Command::kSlurm},
       {"dns-snapshot", Options::Command::kDnsSnapshot},
+      {"domains", Options::Command::kDomains},
       {"recover-keys", Options::Command::kRecoverKeys}};
   for (const auto& [name, command] : kCommands) {
     if (word != name) continue;
@@ -380,6 +412,9 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
   if (options.command == Options::Command::kScan && options.inputs.empty() &&
       options.scaleout.plan.empty())
     return Status::Error("scan needs at least one PATH (\"-\" for stdin)");
+  if (options.command == Options::Command::kDomains && options.inputs.empty() &&
+      options.db_file.empty())
+    return Status::Error("domains needs --db FILE or at least one DOMAIN");
   if (options.command == Options::Command::kPlan && options.inputs.empty())
     return Status::Error("plan needs at least one PATH");
   if (options.command == Options::Command::kRecoverKeys && options.inputs.empty())
@@ -458,11 +493,14 @@ std::string HelpText() {
       "       mailverify merge --plan plan.json PARTS_DIR -o results.jsonl\n"
       "       mailverify slurm --plan plan.json --tasks T [--throttle K] [--submit]\n"
       "       mailverify recover-keys (--dns-zone FILE | --selector NAME...) [--out FILE] PATH...\n"
+      "       mailverify domains (--db FILE [DOMAIN...] | DOMAIN...) [--json] [DNS options]\n"
       "       mailverify --help | --version\n"
       "\n"
       "Reads every message of the given mbox files, Maildir trees, .eml files and directories\n"
       "(optionally gzip/xz/zstd/bzip2 compressed; \"-\" is stdin) and writes one JSON object per\n"
-      "message per line.\n"
+      "message per line. With --db the results are also appended to an SQLite database, with\n"
+      "--html summarised in one self-contained HTML page; `domains` audits the SPF, DMARC, MX\n"
+      "and DKIM keys of sender domains. Worked examples: man -l docs/mailverify.1.\n"
       "\n"
       "Options:\n";
   for (const OptionSpec& spec : kOptions) {
@@ -471,8 +509,26 @@ std::string HelpText() {
     left += "--";
     left += spec.name;
     if (spec.value_name != nullptr) left += std::string(" ") + spec.value_name;
-    if (left.size() < 26) left.resize(26, ' ');
-    text += left + spec.help + "\n";
+    // The help column starts at 26; a longer option name gets its help on the next line, and
+    // help is wrapped at 100 columns so the table stays readable in a terminal.
+    text += left;
+    size_t column = left.size();
+    if (column >= 26) {
+      text += "\n";
+      column = 0;
+    }
+    for (std::string_view rest = spec.help; !rest.empty();) {
+      text.append(26 - column, ' ');
+      size_t cut = rest.size();
+      if (cut > 74) {
+        cut = rest.rfind(' ', 74);
+        if (cut == std::string_view::npos || cut == 0) cut = 74;
+      }
+      text.append(rest.substr(0, cut)).append("\n");
+      rest.remove_prefix(cut);
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      column = 0;
+    }
   }
   text +=
       "\n"

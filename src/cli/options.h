@@ -17,7 +17,17 @@
 namespace mv {
 
 struct Options {
-  enum class Command { kScan, kHelp, kVersion, kPlan, kMerge, kSlurm, kDnsSnapshot, kRecoverKeys };
+  enum class Command {
+    kScan,
+    kHelp,
+    kVersion,
+    kPlan,
+    kMerge,
+    kSlurm,
+    kDnsSnapshot,
+    kRecoverKeys,
+    kDomains
+  };
   Command command = Command::kScan;
   std::vector<std::string> inputs;  // paths; "-" is stdin
   std::string output;               // empty: stdout
@@ -44,6 +54,12 @@ struct Options {
   DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
   ScaleoutOptions scaleout;            // plan, merge, slurm, dns-snapshot, scan --plan
   std::vector<InputSpec> input_specs;  // scan --plan: a shard's byte ranges instead of `inputs`
+  // Reports (docs/REPORTS.md): scan --db/--html/--progress, domains --db/--json/--top.
+  std::string db_file;      // --db: results appended to this SQLite database
+  std::string html_file;    // --html: a self-contained HTML report of the run
+  bool json = false;        // domains --json
+  bool progress = false;    // --progress: plain progress lines when stderr is not a terminal
+  size_t top_domains = 20;  // --top: domains in the HTML chart
   // recover-keys: --selector key names (empty: every missing or revoked key), time cap per name.
   std::vector<std::string> recover_selectors;
   double max_seconds_per_key = 600;

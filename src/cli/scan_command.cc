@@ -9,9 +9,15 @@
 #include <memory>
 
 #include "archive/archive_reader.h"
+#include "audit/audit_sink.h"
+#include "audit/bounce_check.h"
+#include "audit/html_report.h"
+#include "audit/result_store.h"
+#include "cli/input_size.h"
 #include "cli/progress_line.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
+#include "util/json_writer.h"
 #include "verify/auth_check.h"
 
 namespace mv {
@@ -53,16 +59,16 @@ AuthCheckOptions MakeAuthCheckOptions(const Options& options) {
   check.fixed_time = options.at >= 0 ? options.at : now;
   check.dkim.strict = options.strict;
   check.dkim.max_signatures = options.max_signatures;
+  check.dkim.max_signed_headers = options.max_signed_headers;
+  check.dkim.max_key_bits = options.max_key_bits;
+  check.spf.evaluator.max_dns_lookups = options.spf_max_lookups;
+  check.spf.evaluator.max_void_lookups = options.spf_max_void_lookups;
   check.authserv_id = options.authserv_id.empty() ? HostName() : options.authserv_id;
   check.spf.envelope.receivers = options.receivers;
   check.spf.envelope.authserv_id = check.authserv_id;
   check.spf.evaluator.receiver = check.authserv_id;
   return check;
 }
-  check.dkim.max_signed_headers = options.max_signed_headers;
-  check.dkim.max_key_bits = options.max_key_bits;
-  check.spf.evaluator.max_dns_lookups = options.spf_max_lookups;
-  check.spf.evaluator.max_void_lookups = options.spf_max_void_lookups;
 
 // --format ar: the record's Authentication-Results header, or a comment naming the input error.
 void FormatAuthResults(const ParsedMessage&, const MessageRecord& record, std::string* out) {
@@ -75,6 +81,38 @@ void FormatAuthResults(const ParsedMessage&, const MessageRecord& record, std::s
         .append(record.error)
         .append("\n");
   }
+}
+
+// The options that shape a run's results, for the `runs` row of --db.
+std::string DescribeRun(const Options& options) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("inputs").BeginArray();
+  for (const std::string& input : options.inputs) w.String(input);
+  w.EndArray();
+  w.Key("at");
+  if (options.at_received) {
+    w.String("received");
+  } else {
+    w.Int(options.at);
+  }
+  w.Field("strict", options.strict);
+  w.Key("dns_zone").BeginArray();
+  for (const std::string& zone : options.dns.zone_files) w.String(zone);
+  w.EndArray();
+  w.Field("keys", options.dns.keys_file);
+  w.Key("receivers").BeginArray();
+  for (const std::string& r : options.receivers) w.String(r);
+  w.EndArray();
+  w.EndObject();
+  return out;
+}
+
+ProgressLine::Mode ProgressMode(const Options& options) {
+  if (options.quiet) return ProgressLine::Mode::kOff;
+  if (isatty(STDERR_FILENO)) return ProgressLine::Mode::kTerminal;
+  return options.progress ? ProgressLine::Mode::kPlain : ProgressLine::Mode::kOff;
 }
 
 std::string FormatDnsStats(const DnsStack& dns) {
@@ -119,15 +157,50 @@ int RunScan(const Options& options) {
   // Answers from zone files are in memory: batching the questions would only cost a second parse.
   // A recording run keeps the batch so that it records the same answers as a live one.
   pipeline_options.prefetch = options.dns.zone_files.empty() || !options.dns.record_file.empty();
+  pipeline_options.header_limits = options.header_limits;
   Pipeline pipeline(pipeline_options, &(*dns)->resolver());
   AuthCheck auth_check(&(*dns)->resolver(), MakeAuthCheckOptions(options));
   pipeline.AddCheck(&auth_check);
+  BounceCheck bounce_check;
+  pipeline.AddCheck(&bounce_check);
   if (options.format == Options::Format::kAuthResults) pipeline.SetFormatter(FormatAuthResults);
 
   RunSummary summary;
-  ProgressLine progress(stderr, !options.quiet && isatty(STDERR_FILENO));
+  ProgressLine progress(stderr, ProgressMode(options));
+  if (ProgressMode(options) != ProgressLine::Mode::kOff) {
+    const InputSize size = MeasureInputs(options.inputs);
+    progress.SetTotalBytes(size.bytes, size.known && options.input_specs.empty());
+  }
   OutputSink sink(out, out_name, &summary, &progress);
-  Status status = pipeline.Run([&reader](RawMessage* m) { return reader.Next(m); }, &sink);
+
+  // --db and --html: the records also go to SQLite (a private in-memory database for --html
+  // alone), written by the same serial stage, one transaction per batch.
+  std::unique_ptr<ResultStore> store;
+  if (!options.db_file.empty() || !options.html_file.empty()) {
+    Result<std::unique_ptr<ResultStore>> opened =
+        ResultStore::Open(options.db_file.empty() ? ":memory:" : options.db_file);
+    Status begun = opened.ok() ? (*opened)->BeginRun({MV_VERSION, DescribeRun(options),
+                                                      (*dns)->description(), std::time(nullptr)})
+                               : opened.status();
+    if (!begun.ok()) {
+      std::fprintf(stderr, "mailverify: %s\n", begun.message().c_str());
+      if (out != stdout) std::fclose(out);
+      return 1;
+    }
+    store = std::move(*opened);
+  }
+  AuditSink audit_sink(&sink, store.get());
+  BatchSink* run_sink = store ? static_cast<BatchSink*>(&audit_sink) : &sink;
+  Status status = pipeline.Run([&reader](RawMessage* m) { return reader.Next(m); }, run_sink);
+  if (store && status.ok()) {
+    status = store->EndRun(std::time(nullptr), summary.messages(), summary.input_errors());
+  }
+  if (store && status.ok() && !options.html_file.empty()) {
+    HtmlReportOptions html;
+    html.run_id = store->run_id();
+    html.top_domains = options.top_domains;
+    status = WriteHtmlReport(store->db(), html, options.html_file);
+  }
 
   if (status.ok() && std::fflush(out) != 0) {
     status = Status::Error("cannot write " + out_name + ": " + std::strerror(errno));
@@ -152,4 +225,3 @@ int RunScan(const Options& options) {
 }
 
 }  // namespace mv
-  pipeline_options.header_limits = options.header_limits;

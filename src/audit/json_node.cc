@@ -1,4 +1,4 @@
-#include "audit/json_value.h"
+#include "audit/json_node.h"
 
 #include <charconv>
 #include <cstdlib>
@@ -9,8 +9,8 @@ class JsonParser {
  public:
   explicit JsonParser(std::string_view text) : text_(text) {}
 
-  Result<JsonValue> ParseDocument() {
-    JsonValue value;
+  Result<JsonNode> ParseDocument() {
+    JsonNode value;
     if (Status s = ParseValue(&value, 0); !s.ok()) return s;
     SkipSpace();
     if (pos_ != text_.size()) return Fail("trailing characters");
@@ -38,7 +38,7 @@ class JsonParser {
     return true;
   }
 
-  Status ParseValue(JsonValue* out, int depth) {
+  Status ParseValue(JsonNode* out, int depth) {
     if (depth > kMaxDepth) return Fail("nesting too deep");
     SkipSpace();
     if (pos_ >= text_.size()) return Fail("unexpected end");
@@ -46,19 +46,19 @@ class JsonParser {
     if (c == '{') return ParseObject(out, depth);
     if (c == '[') return ParseArray(out, depth);
     if (c == '"') {
-      out->type_ = JsonValue::Type::kString;
+      out->type_ = JsonNode::Type::kString;
       return ParseString(&out->string_);
     }
     if (Literal("null")) return Status::Ok();
     if (Literal("true") || Literal("false")) {
-      out->type_ = JsonValue::Type::kBool;
+      out->type_ = JsonNode::Type::kBool;
       out->bool_ = text_[pos_ - 1] == 'e' && text_[pos_ - 2] == 'u';
       return Status::Ok();
     }
     return ParseNumber(out);
   }
 
-  Status ParseNumber(JsonValue* out) {
+  Status ParseNumber(JsonNode* out) {
     const size_t start = pos_;
     while (pos_ < text_.size() &&
            std::string_view("+-0123456789.eE").find(text_[pos_]) != std::string_view::npos) {
@@ -69,7 +69,7 @@ class JsonParser {
     char* end = nullptr;
     out->number_ = std::strtod(digits.c_str(), &end);
     if (end != digits.c_str() + digits.size()) return Fail("bad number");
-    out->type_ = JsonValue::Type::kNumber;
+    out->type_ = JsonNode::Type::kNumber;
     return Status::Ok();
   }
 
@@ -160,8 +160,8 @@ class JsonParser {
     return Fail("unterminated string");
   }
 
-  Status ParseArray(JsonValue* out, int depth) {
-    out->type_ = JsonValue::Type::kArray;
+  Status ParseArray(JsonNode* out, int depth) {
+    out->type_ = JsonNode::Type::kArray;
     ++pos_;
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == ']') {
@@ -169,7 +169,7 @@ class JsonParser {
       return Status::Ok();
     }
     while (true) {
-      JsonValue item;
+      JsonNode item;
       if (Status s = ParseValue(&item, depth + 1); !s.ok()) return s;
       out->items_.push_back(std::move(item));
       SkipSpace();
@@ -182,8 +182,8 @@ class JsonParser {
     }
   }
 
-  Status ParseObject(JsonValue* out, int depth) {
-    out->type_ = JsonValue::Type::kObject;
+  Status ParseObject(JsonNode* out, int depth) {
+    out->type_ = JsonNode::Type::kObject;
     ++pos_;
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == '}') {
@@ -197,7 +197,7 @@ class JsonParser {
       if (Status s = ParseString(&key); !s.ok()) return s;
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_++] != ':') return Fail("expected :");
-      JsonValue value;
+      JsonNode value;
       if (Status s = ParseValue(&value, depth + 1); !s.ok()) return s;
       out->members_.emplace_back(std::move(key), std::move(value));
       SkipSpace();
@@ -214,24 +214,24 @@ class JsonParser {
   size_t pos_ = 0;
 };
 
-Result<JsonValue> JsonValue::Parse(std::string_view text) {
+Result<JsonNode> JsonNode::Parse(std::string_view text) {
   return JsonParser(text).ParseDocument();
 }
 
-const std::string& JsonValue::AsString() const {
+const std::string& JsonNode::AsString() const {
   static const std::string kEmpty;
   return type_ == Type::kString ? string_ : kEmpty;
 }
 
-const JsonValue& JsonValue::operator[](std::string_view key) const {
-  static const JsonValue kNull;
+const JsonNode& JsonNode::operator[](std::string_view key) const {
+  static const JsonNode kNull;
   for (const auto& [name, value] : members_) {
     if (name == key) return value;
   }
   return kNull;
 }
 
-bool JsonValue::Has(std::string_view key) const {
+bool JsonNode::Has(std::string_view key) const {
   for (const auto& [name, value] : members_) {
     if (name == key) return true;
   }

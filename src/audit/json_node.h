@@ -1,4 +1,4 @@
-// JsonValue: a small read-only JSON document model. The audit writers (SQLite, HTML) read the JSON
+// JsonNode: a small read-only JSON document model. The audit writers (SQLite, HTML) read the JSON
 // members the checks put in each MessageRecord, so the database says exactly what the JSON Lines
 // output says; this parser is only as large as that needs (RFC 8259 values, UTF-8 strings).
 #pragma once
@@ -14,11 +14,11 @@
 
 namespace mv {
 
-class JsonValue {
+class JsonNode {
  public:
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
 
-  static Result<JsonValue> Parse(std::string_view text);
+  static Result<JsonNode> Parse(std::string_view text);
 
   Type type() const { return type_; }
   bool is_null() const { return type_ == Type::kNull; }
@@ -32,11 +32,11 @@ class JsonValue {
   double AsNumber() const { return type_ == Type::kNumber ? number_ : 0.0; }
   int64_t AsInt() const { return static_cast<int64_t>(AsNumber()); }
   const std::string& AsString() const;
-  const std::vector<JsonValue>& items() const { return items_; }
+  const std::vector<JsonNode>& items() const { return items_; }
   // The member `key` of an object, or a null value when absent.
-  const JsonValue& operator[](std::string_view key) const;
+  const JsonNode& operator[](std::string_view key) const;
   bool Has(std::string_view key) const;
-  const std::vector<std::pair<std::string, JsonValue>>& members() const { return members_; }
+  const std::vector<std::pair<std::string, JsonNode>>& members() const { return members_; }
 
  private:
   friend class JsonParser;
@@ -44,8 +44,8 @@ class JsonValue {
   bool bool_ = false;
   double number_ = 0;
   std::string string_;
-  std::vector<JsonValue> items_;
-  std::vector<std::pair<std::string, JsonValue>> members_;
+  std::vector<JsonNode> items_;
+  std::vector<std::pair<std::string, JsonNode>> members_;
 };
 
 }  // namespace mv

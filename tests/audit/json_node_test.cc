@@ -1,4 +1,4 @@
-#include "audit/json_value.h"
+#include "audit/json_node.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 namespace mv {
 namespace {
 
-TEST(JsonValue, ParsesWhatJsonWriterWrites) {
+TEST(JsonNode, ParsesWhatJsonWriterWrites) {
   std::string text;
   JsonWriter w(&text);
   w.BeginObject();
@@ -19,7 +19,7 @@ TEST(JsonValue, ParsesWhatJsonWriterWrites) {
   w.Key("z").Null();
   w.Key("a").BeginArray().String("x").Int(1).BeginObject().EndObject().EndArray();
   w.EndObject();
-  Result<JsonValue> v = JsonValue::Parse(text);
+  Result<JsonNode> v = JsonNode::Parse(text);
   ASSERT_TRUE(v.ok()) << v.error() << " in " << text;
   EXPECT_EQ((*v)["s"].AsString(), "a\"b\\c\n\x01\xC3\xA9");
   EXPECT_EQ((*v)["n"].AsInt(), -42);
@@ -33,26 +33,26 @@ TEST(JsonValue, ParsesWhatJsonWriterWrites) {
   EXPECT_TRUE((*v)["a"].items()[2].is_object());
 }
 
-TEST(JsonValue, DecodesUnicodeEscapesAndSurrogatePairs) {
-  Result<JsonValue> v = JsonValue::Parse(R"(["\u00e9", "\ud83d\ude00", "\ud800x"])");
+TEST(JsonNode, DecodesUnicodeEscapesAndSurrogatePairs) {
+  Result<JsonNode> v = JsonNode::Parse(R"(["\u00e9", "\ud83d\ude00", "\ud800x"])");
   ASSERT_TRUE(v.ok()) << v.error();
   EXPECT_EQ(v->items()[0].AsString(), "\xC3\xA9");
   EXPECT_EQ(v->items()[1].AsString(), "\xF0\x9F\x98\x80");
   EXPECT_EQ(v->items()[2].AsString(), "\xEF\xBF\xBDx");  // lone surrogate -> U+FFFD
 }
 
-TEST(JsonValue, RejectsMalformedInput) {
+TEST(JsonNode, RejectsMalformedInput) {
   for (const char* bad :
        {"", "{", "[1,", "{\"a\" 1}", "\"abc", "tru", "[1] 2", "{\"a\":}", "\"\\q\"", "-"}) {
-    EXPECT_FALSE(JsonValue::Parse(bad).ok()) << bad;
+    EXPECT_FALSE(JsonNode::Parse(bad).ok()) << bad;
   }
   std::string deep(1000, '[');
   deep += std::string(1000, ']');
-  EXPECT_FALSE(JsonValue::Parse(deep).ok());
+  EXPECT_FALSE(JsonNode::Parse(deep).ok());
 }
 
-TEST(JsonValue, WrongTypeAccessorsGiveDefaults) {
-  Result<JsonValue> v = JsonValue::Parse(R"({"a": "text"})");
+TEST(JsonNode, WrongTypeAccessorsGiveDefaults) {
+  Result<JsonNode> v = JsonNode::Parse(R"({"a": "text"})");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ((*v)["a"].AsInt(), 0);
   EXPECT_FALSE((*v)["a"].AsBool());
