@@ -18,6 +18,13 @@ int RunDomains(const Options& options) {
   }
   std::unique_ptr<ResultStore> store;
   if (!options.db_file.empty()) {
+    // Opening creates a database; a mistyped path must not silently audit an empty one.
+    if (std::FILE* probe = std::fopen(options.db_file.c_str(), "rb")) {
+      std::fclose(probe);
+    } else {
+      std::fprintf(stderr, "mailverify: cannot open %s\n", options.db_file.c_str());
+      return 1;
+    }
     Result<std::unique_ptr<ResultStore>> opened = ResultStore::Open(options.db_file);
     if (!opened.ok()) {
       std::fprintf(stderr, "mailverify: %s\n", opened.error().c_str());

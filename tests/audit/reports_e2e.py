@@ -272,6 +272,9 @@ def check_domains():
         check(len(live) == 1 and live[0]["spf"] == report[0]["spf"] and live[0]["dkim"] == [],
               "domains DOMAIN without --db")
         check(run(["domains"]).returncode == 2, "domains without --db or DOMAIN is a usage error")
+        missing = os.path.join(tmp, "missing.db")
+        check(run(["domains", "--db", missing]).returncode == 1 and not os.path.exists(missing),
+              "domains --db on a missing file fails and creates nothing")
 
 
 DSN = """\
