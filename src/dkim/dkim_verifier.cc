@@ -18,7 +18,8 @@ constexpr size_t kBodySlice = 64 * 1024;
 struct Pending {
   DkimSignatureParse parse;
   DkimResult* result = nullptr;
-  std::shared_ptr<const DkimKey> key;
+  std::vector<std::shared_ptr<const DkimKey>> keys;  // every usable key at the name
+  std::shared_ptr<const DkimKey> key;                // the one reported: the verifying one
   int hasher = -1;  // index into the body hashers (0 simple, 1 relaxed)
   size_t target = 0;
 };
@@ -41,9 +42,35 @@ void FillReported(const DkimSignature& sig, DkimResult* r) {
   r->h.assign(sig.signed_names.begin(), sig.signed_names.end());
 }
 
-// Fetches and checks the key for a syntactically valid signature. Returns false (with the result
-// concluded) when the signature cannot be checked.
-bool ObtainKey(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
+// Why `key` cannot check `sig`, or kOk. Fills `detail` for a person.
+DkimReason KeyProblem(const DkimSignature& sig, const DkimKey& key, std::string* detail) {
+  if (key.type != AlgorithmKeyType(sig.algorithm)) {
+    *detail = "key type does not match a=" + std::string(sig.a);
+    return DkimReason::kKeySyntax;
+  }
+  if (!key.Allows(sig.hash())) {
+    *detail = "key h= does not allow " + std::string(DkimHashName(sig.hash()));
+    return DkimReason::kKeyHashMismatch;
+  }
+  if (!key.email_service) {
+    *detail = "key s= excludes email";
+    return DkimReason::kKeyService;
+  }
+  if (key.strict_identity && sig.identity_domain != sig.domain) {
+    *detail = "key t=s but i= is a subdomain of d=";
+    return DkimReason::kKeyStrictDomain;
+  }
+  return DkimReason::kOk;
+}
+
+// Fetches the keys for a syntactically valid signature. Returns false (with the result concluded)
+// when the signature cannot be checked.
+//
+// Several TXT records at the name: every usable one is a candidate and the signature passes when
+// any of them verifies it (RFC 6376 6.1.2 step 3 leaves the choice to the verifier). Live DNS
+// rarely has more than one, but a --keys file of historical keys holds every key a selector ever
+// had, and old mail must verify against the one it was signed with.
+bool ObtainKeys(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
   const DkimSignature& sig = p->parse.sig;
   DkimResult* r = p->result;
   const std::string name = std::string(sig.s) + "._domainkey." + sig.domain;
@@ -65,50 +92,32 @@ bool ObtainKey(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
       Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyNotFound, name + ": " + answer.error);
       return false;
   }
-  // Several TXT records: use the first that is a usable key (RFC 6376 6.1.2 step 3 leaves the
-  // choice to the verifier); otherwise report the first record's problem.
-  DkimKeyParse first_failure;
+  // The first record's problem is reported when no record gives a usable key.
+  DkimReason first_reason = DkimReason::kKeyNotFound;
+  std::string first_detail = name + ": no TXT record";
   bool any = false;
   for (const DnsRecord& rec : answer.records) {
     if (rec.type != DnsType::kTxt) continue;
     DkimKeyParse parsed = cache->Get(rec.JoinedTxt());
-    if (parsed.reason == DkimReason::kOk) {
-      p->key = parsed.key;
-      break;
+    DkimReason reason = parsed.reason;
+    std::string detail = parsed.detail;
+    if (reason == DkimReason::kOk) reason = KeyProblem(sig, *parsed.key, &detail);
+    if (reason == DkimReason::kOk) {
+      p->keys.push_back(parsed.key);
+    } else if (!any) {
+      first_reason = reason;
+      first_detail = std::move(detail);
+      if (parsed.key) r->key_bits = parsed.key->bits;
     }
-    if (!any) first_failure = std::move(parsed);
     any = true;
   }
-  if (p->key == nullptr) {
-    if (!any) {
-      Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyNotFound, name + ": no TXT record");
-    } else {
-      Conclude(r, DkimResultCode::kPermError, first_failure.reason, first_failure.detail);
-    }
+  if (p->keys.empty()) {
+    Conclude(r, DkimResultCode::kPermError, first_reason, std::move(first_detail));
     return false;
   }
-  const DkimKey& key = *p->key;
-  r->key_bits = key.bits;
-  r->testing = key.testing;
-  if (key.type != AlgorithmKeyType(sig.algorithm)) {
-    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeySyntax,
-             "key type does not match a=" + std::string(sig.a));
-    return false;
-  }
-  if (!key.Allows(sig.hash())) {
-    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyHashMismatch,
-             "key h= does not allow " + std::string(DkimHashName(sig.hash())));
-    return false;
-  }
-  if (!key.email_service) {
-    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyService, "key s= excludes email");
-    return false;
-  }
-  if (key.strict_identity && sig.identity_domain != sig.domain) {
-    Conclude(r, DkimResultCode::kPermError, DkimReason::kKeyStrictDomain,
-             "key t=s but i= is a subdomain of d=");
-    return false;
-  }
+  p->key = p->keys.front();
+  r->key_bits = p->key->bits;
+  r->testing = p->key->testing;
   return true;
 }
 
@@ -185,13 +194,15 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
     r->expired = sig.expiry && static_cast<int64_t>(*sig.expiry) < now;
     r->future =
         sig.timestamp && static_cast<int64_t>(*sig.timestamp) > now + options_.allowed_clock_skew;
-    if (!ObtainKey(resolver_, cache_.get(), &p)) continue;
-    if (p.key->bits > options_.max_key_bits) {
+    if (!ObtainKeys(resolver_, cache_.get(), &p)) continue;
+    std::erase_if(p.keys, [this](const auto& key) { return key->bits > options_.max_key_bits; });
+    if (p.keys.empty()) {
       Conclude(r, DkimResultCode::kPermError, DkimReason::kKeySyntax,
                std::to_string(p.key->bits) + "-bit key, larger than the limit of " +
                    std::to_string(options_.max_key_bits) + " bits");
       continue;
     }
+    p.key = p.keys.front();
     pending.push_back(std::move(p));
   }
   if (pending.empty()) return results;
@@ -252,9 +263,21 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
         SelectSignedFields(index, sig.signed_names);
     const std::string digest =
         ComputeHeaderHash(sig.canon.header, sig.hash(), signed_fields, sig.without_b);
-    if (!VerifyDigestSignature(*p.key, sig.hash(), digest, sig.signature)) {
+    bool verified = false;
+    for (const std::shared_ptr<const DkimKey>& key : p.keys) {
+      if (VerifyDigestSignature(*key, sig.hash(), digest, sig.signature)) {
+        p.key = key;
+        r->key_bits = key->bits;
+        r->testing = key->testing;
+        verified = true;
+        break;
+      }
+    }
+    if (!verified) {
       Conclude(r, DkimResultCode::kFail, DkimReason::kSignatureMismatch,
-               "b= does not verify over the signed header fields");
+               p.keys.size() == 1
+                   ? "b= does not verify over the signed header fields"
+                   : "b= verifies with none of the " + std::to_string(p.keys.size()) + " keys");
       continue;
     }
     JudgeVerified(options_, p, now, r);

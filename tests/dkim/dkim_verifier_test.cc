@@ -202,6 +202,29 @@ TEST_F(DkimVerifierTest, KeyOutcomes) {
   EXPECT_EQ(Verify(&split, signed_msg, o)[0].result, DkimResultCode::kPass);
 }
 
+// A --keys file holds every key a selector ever had: the signature passes with the one that made
+// it, whichever record comes first, and fails when none of them verifies it.
+TEST_F(DkimVerifierTest, SeveralKeysAtOneNameAnyVerifyingKeyCounts) {
+  const Ed25519Signer older, other;
+  const std::string msg = signer_.Sign(kMessage, "t=1000; ");
+  MemoryDnsSource history("keys");
+  history.AddTxt("sel._domainkey.example.com", {older.Record()});
+  history.AddTxt("sel._domainkey.example.com", {"v=DKIM1; k=rsa; p=broken"});
+  history.AddTxt("sel._domainkey.example.com", {signer_.Record()});
+  std::vector<DkimResult> r = Verify(&history, msg, DkimOptions{.verify_time = 2000});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].result, DkimResultCode::kPass) << dkimtest::Describe(r);
+  EXPECT_EQ(r[0].key_source, "keys");
+
+  MemoryDnsSource wrong("keys");
+  wrong.AddTxt("sel._domainkey.example.com", {older.Record()});
+  wrong.AddTxt("sel._domainkey.example.com", {other.Record()});
+  r = Verify(&wrong, msg, DkimOptions{.verify_time = 2000});
+  EXPECT_EQ(r[0].result, DkimResultCode::kFail);
+  EXPECT_EQ(r[0].reason, DkimReason::kSignatureMismatch);
+  EXPECT_NE(r[0].detail.find("none of the 2 keys"), std::string::npos) << r[0].detail;
+}
+
 TEST_F(DkimVerifierTest, JsonShapeAndQuestions) {
   std::string json;
   JsonWriter w(&json);
