@@ -5,8 +5,8 @@
 #include <optional>
 #include <string_view>
 
-#include "audit/json_node.h"
 #include "report/mail_date.h"
+#include "util/json_value.h"
 
 namespace mv {
 namespace {
@@ -135,15 +135,15 @@ class Statement {
   }
   Statement& TextOrNull(const std::optional<std::string>& v) { return v ? Text(*v) : Null(); }
   // JSON strings: an empty or absent value is stored as NULL so queries can say IS NULL.
-  Statement& JsonText(const JsonNode& v) {
+  Statement& JsonText(const JsonValue& v) {
     return v.is_string() && !v.AsString().empty() ? Text(v.AsString()) : Null();
   }
   Statement& Int(int64_t v) {
     sqlite3_bind_int64(stmt_, ++n_, v);
     return *this;
   }
-  Statement& JsonInt(const JsonNode& v) {
-    return v.type() == JsonNode::Type::kNumber ? Int(v.AsInt()) : Null();
+  Statement& JsonInt(const JsonValue& v) {
+    return v.type() == JsonValue::Type::kNumber ? Int(v.AsInt()) : Null();
   }
   Statement& Null() {
     sqlite3_bind_null(stmt_, ++n_);
@@ -166,18 +166,18 @@ class Statement {
 
 // The message's DKIM outcome in one word: pass when any signature passes, none when unsigned,
 // otherwise the first signature's result (fail, permerror, temperror, neutral, policy).
-std::string DkimSummary(const JsonNode& dkim) {
+std::string DkimSummary(const JsonValue& dkim) {
   if (!dkim.is_array()) return std::string();
   if (dkim.items().empty()) return "none";
-  for (const JsonNode& sig : dkim.items()) {
+  for (const JsonValue& sig : dkim.items()) {
     if (sig["result"].AsString() == "pass") return "pass";
   }
   return dkim.items().front()["result"].AsString();
 }
 
-std::string JoinStrings(const JsonNode& array) {
+std::string JoinStrings(const JsonValue& array) {
   std::string out;
-  for (const JsonNode& item : array.items()) {
+  for (const JsonValue& item : array.items()) {
     if (!out.empty()) out += ",";
     out += item.AsString();
   }
@@ -278,17 +278,17 @@ Status ResultStore::AddBatch(std::span<const MessageRecord> records) {
 
 Status ResultStore::AddRecord(const MessageRecord& r) {
   // The checks' members, parsed back; a member that does not parse is left out (and said so).
-  JsonNode dkim, spf, dmarc, arc, bounce, dsn;
+  JsonValue dkim, spf, dmarc, arc, bounce, dsn;
   for (const RecordMember& m : r.members) {
-    JsonNode* target = m.key == "dkim"     ? &dkim
-                       : m.key == "spf"    ? &spf
-                       : m.key == "dmarc"  ? &dmarc
-                       : m.key == "arc"    ? &arc
-                       : m.key == "bounce" ? &bounce
-                       : m.key == "dsn"    ? &dsn
-                                           : nullptr;
+    JsonValue* target = m.key == "dkim"     ? &dkim
+                        : m.key == "spf"    ? &spf
+                        : m.key == "dmarc"  ? &dmarc
+                        : m.key == "arc"    ? &arc
+                        : m.key == "bounce" ? &bounce
+                        : m.key == "dsn"    ? &dsn
+                                            : nullptr;
     if (target == nullptr) continue;
-    Result<JsonNode> parsed = JsonNode::Parse(m.json);
+    Result<JsonValue> parsed = JsonValue::Parse(m.json);
     if (!parsed.ok()) return Status::Error("member " + m.key + ": " + parsed.error());
     *target = std::move(*parsed);
   }
@@ -322,7 +322,7 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
   const int64_t message = sqlite3_last_insert_rowid(db_);
 
   int position = 0;
-  for (const JsonNode& sig : dkim.items()) {
+  for (const JsonValue& sig : dkim.items()) {
     st.signature.Int(message).Int(position++);
     st.signature.JsonText(sig["d"]).JsonText(sig["s"]).JsonText(sig["a"]).JsonText(sig["c"]);
     st.signature.JsonText(sig["i"]).JsonInt(sig["l"]).JsonInt(sig["t"]).JsonInt(sig["x"]);

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "archive/directory_walker.h"
-#include "scaleout/parsed_json.h"
 #include "scaleout/sha256.h"
+#include "util/json_value.h"
 #include "util/json_writer.h"
 
 namespace mv {
@@ -27,38 +27,41 @@ const char* RoleName(PlannedDnsFile::Role role) {
 // Field accessors that turn a malformed plan into one readable error.
 struct Reader {
   std::string error;
-  const ParsedJson* Get(const ParsedJson& obj, std::string_view key, ParsedJson::Kind kind) {
-    const ParsedJson* v = obj.Find(key);
-    if (v == nullptr || v->kind() != kind) {
+  const JsonValue* Get(const JsonValue& obj, std::string_view key, JsonValue::Type type) {
+    const JsonValue* v = obj.Find(key);
+    if (v == nullptr || v->type() != type) {
       if (error.empty()) error = "plan: missing or mistyped \"" + std::string(key) + "\"";
       return nullptr;
     }
     return v;
   }
-  int64_t Int(const ParsedJson& obj, std::string_view key) {
-    const ParsedJson* v = Get(obj, key, ParsedJson::Kind::kInt);
-    return v ? v->integer() : 0;
+  int64_t Int(const JsonValue& obj, std::string_view key) {
+    const JsonValue* v = Get(obj, key, JsonValue::Type::kNumber);
+    if (v != nullptr && !v->is_integer() && error.empty()) {
+      error = "plan: \"" + std::string(key) + "\" is not an integer";
+    }
+    return v ? v->AsInt() : 0;
   }
-  uint64_t Uint(const ParsedJson& obj, std::string_view key) {
+  uint64_t Uint(const JsonValue& obj, std::string_view key) {
     const int64_t v = Int(obj, key);
     if (v < 0 && error.empty()) error = "plan: negative \"" + std::string(key) + "\"";
     return static_cast<uint64_t>(v);
   }
-  std::string Str(const ParsedJson& obj, std::string_view key) {
-    const ParsedJson* v = Get(obj, key, ParsedJson::Kind::kString);
-    return v ? v->string() : std::string();
+  std::string Str(const JsonValue& obj, std::string_view key) {
+    const JsonValue* v = Get(obj, key, JsonValue::Type::kString);
+    return v ? v->AsString() : std::string();
   }
-  bool Bool(const ParsedJson& obj, std::string_view key) {
-    const ParsedJson* v = Get(obj, key, ParsedJson::Kind::kBool);
-    return v ? v->boolean() : false;
+  bool Bool(const JsonValue& obj, std::string_view key) {
+    const JsonValue* v = Get(obj, key, JsonValue::Type::kBool);
+    return v ? v->AsBool() : false;
   }
-  const std::vector<ParsedJson>& Array(const ParsedJson& obj, std::string_view key) {
-    static const std::vector<ParsedJson> kEmpty;
-    const ParsedJson* v = Get(obj, key, ParsedJson::Kind::kArray);
-    return v ? v->array() : kEmpty;
+  const std::vector<JsonValue>& Array(const JsonValue& obj, std::string_view key) {
+    static const std::vector<JsonValue> kEmpty;
+    const JsonValue* v = Get(obj, key, JsonValue::Type::kArray);
+    return v ? v->items() : kEmpty;
   }
-  std::optional<uint64_t> OptionalUint(const ParsedJson& obj, std::string_view key) {
-    const ParsedJson* v = obj.Find(key);
+  std::optional<uint64_t> OptionalUint(const JsonValue& obj, std::string_view key) {
+    const JsonValue* v = obj.Find(key);
     if (v == nullptr || v->is_null()) return std::nullopt;
     return Uint(obj, key);
   }
@@ -160,7 +163,7 @@ std::string PlanToJson(const ShardPlan& plan) {
 }
 
 Result<ShardPlan> PlanFromJson(std::string_view json) {
-  Result<ParsedJson> doc = ParsedJson::Parse(json);
+  Result<JsonValue> doc = JsonValue::Parse(json);
   if (!doc.ok()) return Status::Error("plan: " + doc.error());
   Reader r;
   ShardPlan plan;
@@ -168,26 +171,26 @@ Result<ShardPlan> PlanFromJson(std::string_view json) {
     return Status::Error(r.error.empty() ? "plan: unsupported version" : r.error);
   }
   plan.workdir = r.Str(*doc, "workdir");
-  for (const ParsedJson& a : r.Array(*doc, "argv")) plan.argv.push_back(a.string());
-  if (const ParsedJson* v = r.Get(*doc, "verification", ParsedJson::Kind::kObject)) {
+  for (const JsonValue& a : r.Array(*doc, "argv")) plan.argv.push_back(a.AsString());
+  if (const JsonValue* v = r.Get(*doc, "verification", JsonValue::Type::kObject)) {
     PlannedVerification& pv = plan.verification;
     pv.at = r.Int(*v, "at");
     pv.at_received = r.Bool(*v, "at_received");
     pv.strict = r.Bool(*v, "strict");
     pv.max_signatures = r.Uint(*v, "max_signatures");
     pv.authserv_id = r.Str(*v, "authserv_id");
-    for (const ParsedJson& s : r.Array(*v, "receivers")) pv.receivers.push_back(s.string());
+    for (const JsonValue& s : r.Array(*v, "receivers")) pv.receivers.push_back(s.AsString());
   }
-  for (const ParsedJson& d : r.Array(*doc, "dns")) {
+  for (const JsonValue& d : r.Array(*doc, "dns")) {
     PlannedDnsFile f;
     const std::string role = r.Str(d, "role");
     f.role = role == "keys" ? PlannedDnsFile::Role::kKeys : PlannedDnsFile::Role::kZone;
     f.path = r.Str(d, "path");
-    if (const ParsedJson* h = d.Find("sha256"); h != nullptr && !h->is_null())
+    if (const JsonValue* h = d.Find("sha256"); h != nullptr && !h->is_null())
       f.sha256 = r.Str(d, "sha256");
     plan.dns_files.push_back(std::move(f));
   }
-  for (const ParsedJson& i : r.Array(*doc, "inputs")) {
+  for (const JsonValue& i : r.Array(*doc, "inputs")) {
     PlannedInput in;
     in.path = r.Str(i, "path");
     in.directory = r.Bool(i, "directory");
@@ -197,10 +200,10 @@ Result<ShardPlan> PlanFromJson(std::string_view json) {
     in.messages = r.OptionalUint(i, "messages");
     plan.inputs.push_back(std::move(in));
   }
-  for (const ParsedJson& s : r.Array(*doc, "shards")) {
+  for (const JsonValue& s : r.Array(*doc, "shards")) {
     Shard shard;
     shard.bytes = r.Uint(s, "bytes");
-    for (const ParsedJson& p : r.Array(s, "pieces")) {
+    for (const JsonValue& p : r.Array(s, "pieces")) {
       ShardPiece piece;
       piece.input = r.Uint(p, "input");
       piece.begin = r.Uint(p, "begin");

@@ -10,8 +10,8 @@
 #include <sstream>
 #include <vector>
 
-#include "scaleout/parsed_json.h"
 #include "scaleout/sha256.h"
+#include "util/json_value.h"
 #include "util/json_writer.h"
 
 namespace mv {
@@ -93,16 +93,16 @@ Result<DoneRecord> ReadDoneRecord(const std::string& path) {
   if (!in) return Status::Error("missing (no " + path + ")");
   std::ostringstream text;
   text << in.rdbuf();
-  Result<ParsedJson> doc = ParsedJson::Parse(text.str());
+  Result<JsonValue> doc = JsonValue::Parse(text.str());
   if (!doc.ok()) return Status::Error("unreadable done-record " + path + ": " + doc.error());
   DoneRecord d;
   const auto num = [&](const char* key) -> int64_t {
-    const ParsedJson* v = doc->Find(key);
-    return v != nullptr && v->kind() == ParsedJson::Kind::kInt ? v->integer() : -1;
+    const JsonValue* v = doc->Find(key);
+    return v != nullptr && v->is_integer() ? v->AsInt() : -1;
   };
   const auto str = [&](const char* key) -> std::string {
-    const ParsedJson* v = doc->Find(key);
-    return v != nullptr && v->kind() == ParsedJson::Kind::kString ? v->string() : std::string();
+    const JsonValue* v = doc->Find(key);
+    return v != nullptr && v->is_string() ? v->AsString() : std::string();
   };
   if (num("shard") < 0 || num("records") < 0 || num("bytes") < 0 || str("sha256").empty()) {
     return Status::Error("unreadable done-record " + path);

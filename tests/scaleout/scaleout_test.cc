@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "archive/archive_reader.h"
-#include "scaleout/parsed_json.h"
+#include "util/json_value.h"
 #include "scaleout/part_merger.h"
 #include "scaleout/sha256.h"
 #include "scaleout/shard_plan.h"
@@ -201,7 +201,7 @@ TEST(ShardPlan, CheckNamesChangedInputsAndSnapshot) {
   EXPECT_NE(s.message().find("later.zone"), std::string::npos);
 }
 
-TEST(ParsedJson, RoundTripsAnyBytesInAPath) {
+TEST(ShardPlanJson, RoundTripsAnyBytesInAPath) {
   ShardPlan plan;
   PlannedInput in;
   in.path = std::string("dir/\xff\xfe na\"me\\\n\x01 \xc3\xa9 \xf0\x9f\x93\xa7.mbox");
@@ -215,8 +215,7 @@ TEST(ParsedJson, RoundTripsAnyBytesInAPath) {
   EXPECT_EQ(back->inputs[0].size, in.size);
   EXPECT_EQ(back->inputs[0].mtime_ns, -5);
   EXPECT_EQ(back->argv, plan.argv);
-  EXPECT_FALSE(ParsedJson::Parse("{\"a\":1,}").ok());
-  EXPECT_FALSE(ParsedJson::Parse("[1.5]").ok());
+  EXPECT_FALSE(JsonValue::Parse("{\"a\":1,}").ok());
   EXPECT_FALSE(PlanFromJson("{\"mailverify_plan\":2}").ok());
 }
 

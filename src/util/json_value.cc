@@ -1,16 +1,16 @@
-#include "audit/json_node.h"
+#include "util/json_value.h"
 
 #include <charconv>
 #include <cstdlib>
 
 namespace mv {
 
-class JsonParser {
+class JsonValueParser {
  public:
-  explicit JsonParser(std::string_view text) : text_(text) {}
+  explicit JsonValueParser(std::string_view text) : text_(text) {}
 
-  Result<JsonNode> ParseDocument() {
-    JsonNode value;
+  Result<JsonValue> ParseDocument() {
+    JsonValue value;
     if (Status s = ParseValue(&value, 0); !s.ok()) return s;
     SkipSpace();
     if (pos_ != text_.size()) return Fail("trailing characters");
@@ -38,7 +38,7 @@ class JsonParser {
     return true;
   }
 
-  Status ParseValue(JsonNode* out, int depth) {
+  Status ParseValue(JsonValue* out, int depth) {
     if (depth > kMaxDepth) return Fail("nesting too deep");
     SkipSpace();
     if (pos_ >= text_.size()) return Fail("unexpected end");
@@ -46,19 +46,19 @@ class JsonParser {
     if (c == '{') return ParseObject(out, depth);
     if (c == '[') return ParseArray(out, depth);
     if (c == '"') {
-      out->type_ = JsonNode::Type::kString;
+      out->type_ = JsonValue::Type::kString;
       return ParseString(&out->string_);
     }
     if (Literal("null")) return Status::Ok();
     if (Literal("true") || Literal("false")) {
-      out->type_ = JsonNode::Type::kBool;
+      out->type_ = JsonValue::Type::kBool;
       out->bool_ = text_[pos_ - 1] == 'e' && text_[pos_ - 2] == 'u';
       return Status::Ok();
     }
     return ParseNumber(out);
   }
 
-  Status ParseNumber(JsonNode* out) {
+  Status ParseNumber(JsonValue* out) {
     const size_t start = pos_;
     while (pos_ < text_.size() &&
            std::string_view("+-0123456789.eE").find(text_[pos_]) != std::string_view::npos) {
@@ -69,7 +69,10 @@ class JsonParser {
     char* end = nullptr;
     out->number_ = std::strtod(digits.c_str(), &end);
     if (end != digits.c_str() + digits.size()) return Fail("bad number");
-    out->type_ = JsonNode::Type::kNumber;
+    out->type_ = JsonValue::Type::kNumber;
+    auto [int_end, ec] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), out->integer_);
+    out->integral_ = ec == std::errc() && int_end == digits.data() + digits.size();
     return Status::Ok();
   }
 
@@ -140,6 +143,11 @@ class JsonParser {
         case 'u': {
           uint32_t cp = 0;
           if (!Hex4(&cp)) return Fail("bad \\u escape");
+          // JsonWriter's byte escape: a control character or a byte that was not UTF-8.
+          if (cp < 0x100) {
+            out->push_back(static_cast<char>(cp));
+            break;
+          }
           // A surrogate pair stands for one code point; a lone surrogate becomes U+FFFD.
           if (cp >= 0xD800 && cp <= 0xDBFF && text_.substr(pos_, 2) == "\\u") {
             pos_ += 2;
@@ -160,8 +168,8 @@ class JsonParser {
     return Fail("unterminated string");
   }
 
-  Status ParseArray(JsonNode* out, int depth) {
-    out->type_ = JsonNode::Type::kArray;
+  Status ParseArray(JsonValue* out, int depth) {
+    out->type_ = JsonValue::Type::kArray;
     ++pos_;
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == ']') {
@@ -169,7 +177,7 @@ class JsonParser {
       return Status::Ok();
     }
     while (true) {
-      JsonNode item;
+      JsonValue item;
       if (Status s = ParseValue(&item, depth + 1); !s.ok()) return s;
       out->items_.push_back(std::move(item));
       SkipSpace();
@@ -182,8 +190,8 @@ class JsonParser {
     }
   }
 
-  Status ParseObject(JsonNode* out, int depth) {
-    out->type_ = JsonNode::Type::kObject;
+  Status ParseObject(JsonValue* out, int depth) {
+    out->type_ = JsonValue::Type::kObject;
     ++pos_;
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == '}') {
@@ -197,7 +205,7 @@ class JsonParser {
       if (Status s = ParseString(&key); !s.ok()) return s;
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_++] != ':') return Fail("expected :");
-      JsonNode value;
+      JsonValue value;
       if (Status s = ParseValue(&value, depth + 1); !s.ok()) return s;
       out->members_.emplace_back(std::move(key), std::move(value));
       SkipSpace();
@@ -214,28 +222,35 @@ class JsonParser {
   size_t pos_ = 0;
 };
 
-Result<JsonNode> JsonNode::Parse(std::string_view text) {
-  return JsonParser(text).ParseDocument();
+Result<JsonValue> JsonValue::Parse(std::string_view text) {
+  return JsonValueParser(text).ParseDocument();
 }
 
-const std::string& JsonNode::AsString() const {
+const std::string& JsonValue::AsString() const {
   static const std::string kEmpty;
   return type_ == Type::kString ? string_ : kEmpty;
 }
 
-const JsonNode& JsonNode::operator[](std::string_view key) const {
-  static const JsonNode kNull;
-  for (const auto& [name, value] : members_) {
-    if (name == key) return value;
-  }
-  return kNull;
+const JsonValue& JsonValue::operator[](std::string_view key) const {
+  static const JsonValue kNull;
+  const JsonValue* value = Find(key);
+  return value ? *value : kNull;
 }
 
-bool JsonNode::Has(std::string_view key) const {
+bool JsonValue::Has(std::string_view key) const {
+  return Find(key) != nullptr;
+}
+
+const JsonValue* JsonValue::Find(std::string_view key) const {
   for (const auto& [name, value] : members_) {
-    if (name == key) return true;
+    if (name == key) return &value;
   }
-  return false;
+  return nullptr;
+}
+
+int64_t JsonValue::AsInt() const {
+  if (type_ != Type::kNumber) return 0;
+  return integral_ ? integer_ : static_cast<int64_t>(number_);
 }
 
 }  // namespace mv
