@@ -113,6 +113,24 @@ constexpr OptionSpec kOptions[] = {
        o->max_message_size = static_cast<size_t>(n);
        return s;
      }},
+    {"mbox-format", 0, "FORMAT",
+     "auto (default: mboxrd un-quoting, Content-Length honoured where it fits), mboxrd, mboxo or "
+     "mboxcl2",
+     [](std::string_view v, Options* o) {
+       static constexpr std::pair<std::string_view, MboxVariant> kVariants[] = {
+           {"auto", MboxVariant::kAuto},
+           {"mboxrd", MboxVariant::kMboxrd},
+           {"mboxo", MboxVariant::kMboxo},
+           {"mboxcl2", MboxVariant::kMboxcl2}};
+       for (const auto& [name, variant] : kVariants) {
+         if (v == name) {
+           o->mbox_variant = variant;
+           return Status::Ok();
+         }
+       }
+       return Status::Error("--mbox-format wants auto, mboxrd, mboxo or mboxcl2, not '" +
+                            std::string(v) + "'");
+     }},
     {"max-header-bytes", 0, "BYTES",
      "header sections are indexed up to this size, then reported (default 4194304)",
      [](std::string_view v, Options* o) {
@@ -244,7 +262,8 @@ constexpr OptionSpec kOptions[] = {
      [](std::string_view v, Options* o) {
        return ParseScaleoutCount("shard-count", v, 1, &o->scaleout.shard_count);
      }},
-    {"tasks", 0, "T", "slurm: array tasks", [](std::string_view v, Options* o) {
+    {"tasks", 0, "T", "slurm: array tasks",
+     [](std::string_view v, Options* o) {
        return ParseScaleoutCount("tasks", v, 1, &o->scaleout.tasks);
      }},
     {"throttle", 0, "K", "slurm: array tasks running at once",
@@ -420,6 +439,13 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
   if (options.command == Options::Command::kRecoverKeys && options.inputs.empty())
     return Status::Error("recover-keys needs at least one PATH");
   return options;
+}
+
+ArchiveOptions ArchiveOptionsOf(const Options& options) {
+  ArchiveOptions archive;
+  archive.max_message_size = options.max_message_size;
+  archive.mbox_variant = options.mbox_variant;
+  return archive;
 }
 
 Result<int64_t> ParseTimeValue(std::string_view v) {

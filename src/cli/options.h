@@ -44,13 +44,14 @@ struct Options {
   size_t max_signatures = 20;
   std::vector<std::string> receivers;  // --receiver: the archive owner's MX host patterns
   // Hostile-input limits (docs/SECURITY.md); each default is the module's own.
-  size_t max_message_size = size_t{256} << 20;  // --max-message-size
-  HeaderLimits header_limits;                   // --max-header-bytes, --max-header-fields
-  size_t max_signed_headers = 1000;             // --max-h-names
-  int max_key_bits = 16384;                     // --max-key-bits
-  int spf_max_lookups = 10;                     // --spf-max-lookups
-  int spf_max_void_lookups = 2;                 // --spf-max-void-lookups
-  std::string authserv_id;             // empty: the host name
+  size_t max_message_size = size_t{256} << 20;    // --max-message-size
+  MboxVariant mbox_variant = MboxVariant::kAuto;  // --mbox-format
+  HeaderLimits header_limits;                     // --max-header-bytes, --max-header-fields
+  size_t max_signed_headers = 1000;               // --max-h-names
+  int max_key_bits = 16384;                       // --max-key-bits
+  int spf_max_lookups = 10;                       // --spf-max-lookups
+  int spf_max_void_lookups = 2;                   // --spf-max-void-lookups
+  std::string authserv_id;                        // empty: the host name
   DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
   ScaleoutOptions scaleout;            // plan, merge, slurm, dns-snapshot, scan --plan
   std::vector<InputSpec> input_specs;  // scan --plan: a shard's byte ranges instead of `inputs`
@@ -64,6 +65,9 @@ struct Options {
   std::vector<std::string> recover_selectors;
   double max_seconds_per_key = 600;
 };
+
+// The archive reader's settings these options ask for (scan and the shard planner must agree).
+ArchiveOptions ArchiveOptionsOf(const Options& options);
 
 // Reads a --at value: unix seconds, or ISO 8601 "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]" (UTC
 // when no zone is given).

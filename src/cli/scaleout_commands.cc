@@ -130,8 +130,8 @@ int RunPlan(const Options& options, std::span<const std::string_view> args) {
     plan.dns_files.push_back(
         PlannedDnsFile{PlannedDnsFile::Role::kKeys, options.dns.keys_file, *sha});
   }
-  if (Status s =
-          PlanShards(options.inputs, static_cast<size_t>(so.shards), ArchiveOptions{}, &plan);
+  if (Status s = PlanShards(options.inputs, static_cast<size_t>(so.shards),
+                            ArchiveOptionsOf(options), &plan);
       !s.ok()) {
     return Fail(s.message(), 1);
   }

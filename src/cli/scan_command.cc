@@ -148,9 +148,7 @@ int RunScan(const Options& options) {
   if (inputs.empty()) {
     for (const std::string& path : options.inputs) inputs.push_back(InputSpec{path});
   }
-  ArchiveOptions archive_options;
-  archive_options.max_message_size = options.max_message_size;
-  ArchiveReader reader(std::move(inputs), archive_options);
+  ArchiveReader reader(std::move(inputs), ArchiveOptionsOf(options));
 
   PipelineOptions pipeline_options;
   pipeline_options.threads = options.threads;

@@ -90,6 +90,18 @@ TEST(ParseOptions, VerificationOptionsReachTheirStructs) {
   EXPECT_EQ(now->at, -1);
 }
 
+TEST(ParseOptions, MboxFormatReachesTheArchiveReader) {
+  Result<Options> o = Parse({"scan", "--mbox-format", "mboxo", "--max-message-size", "4096", "x"});
+  ASSERT_TRUE(o.ok()) << o.error();
+  ArchiveOptions archive = ArchiveOptionsOf(*o);
+  EXPECT_EQ(archive.mbox_variant, MboxVariant::kMboxo);
+  EXPECT_EQ(archive.max_message_size, 4096u);
+  EXPECT_EQ(ArchiveOptionsOf(*Parse({"scan", "x"})).mbox_variant, MboxVariant::kAuto);
+  EXPECT_EQ(ArchiveOptionsOf(*Parse({"scan", "--mbox-format=mboxcl2", "x"})).mbox_variant,
+            MboxVariant::kMboxcl2);
+  EXPECT_FALSE(Parse({"scan", "--mbox-format", "maildir", "x"}).ok());
+}
+
 TEST(ParseOptions, BadVerificationValuesAreUsageErrors) {
   EXPECT_FALSE(Parse({"scan", "--at", "soon", "x"}).ok());
   EXPECT_FALSE(Parse({"scan", "--max-signatures", "0", "x"}).ok());
