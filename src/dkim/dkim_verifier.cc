@@ -19,6 +19,7 @@ struct Pending {
   DkimSignatureParse parse;
   DkimResult* result = nullptr;
   std::vector<std::shared_ptr<const DkimKey>> keys;  // every usable key at the name
+  std::vector<std::string> comments;                 // each key record's zone-file comment
   std::shared_ptr<const DkimKey> key;                // the one reported: the verifying one
   int hasher = -1;  // index into the body hashers (0 simple, 1 relaxed)
   size_t target = 0;
@@ -104,6 +105,7 @@ bool ObtainKeys(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
     if (reason == DkimReason::kOk) reason = KeyProblem(sig, *parsed.key, &detail);
     if (reason == DkimReason::kOk) {
       p->keys.push_back(parsed.key);
+      p->comments.push_back(rec.comment);
     } else if (!any) {
       first_reason = reason;
       first_detail = std::move(detail);
@@ -118,6 +120,7 @@ bool ObtainKeys(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
   p->key = p->keys.front();
   r->key_bits = p->key->bits;
   r->testing = p->key->testing;
+  r->key_comment = p->comments.front();
   return true;
 }
 
@@ -195,7 +198,12 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
     r->future =
         sig.timestamp && static_cast<int64_t>(*sig.timestamp) > now + options_.allowed_clock_skew;
     if (!ObtainKeys(resolver_, cache_.get(), &p)) continue;
-    std::erase_if(p.keys, [this](const auto& key) { return key->bits > options_.max_key_bits; });
+    for (size_t k = p.keys.size(); k-- > 0;) {
+      if (p.keys[k]->bits > options_.max_key_bits) {
+        p.keys.erase(p.keys.begin() + static_cast<ptrdiff_t>(k));
+        p.comments.erase(p.comments.begin() + static_cast<ptrdiff_t>(k));
+      }
+    }
     if (p.keys.empty()) {
       Conclude(r, DkimResultCode::kPermError, DkimReason::kKeySyntax,
                std::to_string(p.key->bits) + "-bit key, larger than the limit of " +
@@ -203,6 +211,7 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
       continue;
     }
     p.key = p.keys.front();
+    r->key_comment = p.comments.front();
     pending.push_back(std::move(p));
   }
   if (pending.empty()) return results;
@@ -264,13 +273,13 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
     const std::string digest =
         ComputeHeaderHash(sig.canon.header, sig.hash(), signed_fields, sig.without_b);
     bool verified = false;
-    for (const std::shared_ptr<const DkimKey>& key : p.keys) {
-      if (VerifyDigestSignature(*key, sig.hash(), digest, sig.signature)) {
-        p.key = key;
-        r->key_bits = key->bits;
-        r->testing = key->testing;
+    for (size_t k = 0; k < p.keys.size() && !verified; ++k) {
+      if (VerifyDigestSignature(*p.keys[k], sig.hash(), digest, sig.signature)) {
+        p.key = p.keys[k];
+        r->key_bits = p.key->bits;
+        r->testing = p.key->testing;
+        r->key_comment = p.comments[k];
         verified = true;
-        break;
       }
     }
     if (!verified) {
@@ -326,6 +335,7 @@ void WriteDkimJson(const std::vector<DkimResult>& results, JsonWriter* json) {
     json->Field("result", DkimResultName(r.result)).Field("reason", DkimReasonName(r.reason));
     if (!r.detail.empty()) json->Field("detail", r.detail);
     json->Field("key_bits", r.key_bits).Field("key_source", r.key_source);
+    if (!r.key_comment.empty()) json->Field("key_comment", r.key_comment);
     json->Field("body_bytes_signed", r.body_bytes_signed)
         .Field("body_bytes_total", r.body_bytes_total);
     json->Field("verified_at", r.verified_at);

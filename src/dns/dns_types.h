@@ -44,6 +44,9 @@ struct DnsRecord {
   // A/AAAA: the address in text form; MX: the exchange; PTR/CNAME: the target (no trailing dot).
   std::string target;
   uint16_t preference = 0;  // MX only
+  // Zone files only: the comment lines right above the record, without ';' (joined with "\n").
+  // A --keys file says there where a historical key came from; DKIM results report it.
+  std::string comment;
 
   std::string JoinedTxt() const;  // the TXT strings concatenated with nothing between them
 };

@@ -126,7 +126,8 @@ Result<std::string> RecordingResolver::Render() const {
   std::string out =
       "; mailverify DNS snapshot: every answer one run used. Replay it with --dns-zone FILE.\n"
       "; Lines ';@mailverify STATUS NAME TYPE TTL [DETAIL]' record answers without records;\n"
-      "; other DNS tools read them as comments.\n";
+      "; other DNS tools read them as comments.\n"
+      "\n";
   // Both maps are sorted by (owner, type); merge them so each owner's lines stay together.
   auto r = rrsets.begin();
   auto o = outcomes.begin();

@@ -94,6 +94,41 @@ struct LdnsDeleter {
   void operator()(FILE* f) const { fclose(f); }
 };
 
+// The block of comment lines right above the record that starts after line `first` (1-based): what
+// a file says about that record, without ';' and one leading blank. A blank line, a directive or a
+// marker line ends a block, so a file's header comment does not stick to its first record.
+std::string CommentAbove(const std::vector<std::string_view>& lines, int first) {
+  std::string comment;
+  for (int n = std::max(first, 1); n <= static_cast<int>(lines.size()); ++n) {
+    std::string_view line = lines[n - 1];
+    const size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string_view::npos || line[start] == '$' ||
+        line.substr(start, kMarker.size()) == kMarker) {
+      comment.clear();
+      continue;
+    }
+    if (line[start] != ';') break;  // the record itself
+    line.remove_prefix(start + 1);
+    if (!line.empty() && line[0] == ' ') line.remove_prefix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (!comment.empty()) comment.push_back('\n');
+    comment.append(line);
+  }
+  return comment;
+}
+
+std::vector<std::string_view> SplitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return lines;
+}
+
 }  // namespace
 
 Status LoadZoneText(std::string_view text, std::string_view display_name, MemoryDnsSource* out) {
@@ -110,6 +145,8 @@ Status LoadZoneText(std::string_view text, std::string_view display_name, Memory
   int line_nr = 1;
   std::vector<std::string> owners;
   std::set<std::string> apexes;
+  const std::vector<std::string_view> lines = SplitLines(text);
+  int comments_from = 1;  // the first line after the previous record
   Status result = Status::Ok();
   while (result.ok() && !feof(fp.get())) {
     ldns_rr* raw = nullptr;
@@ -147,6 +184,9 @@ Status LoadZoneText(std::string_view text, std::string_view display_name, Memory
       result = LineError(display_name, err_line, "wildcard owner names are not supported");
       break;
     }
+    // The comment block between the previous record and this one belongs to this one.
+    record.comment = CommentAbove(lines, comments_from);
+    comments_from = err_line + 1;
     if (convertible) {
       out->Add(owner, std::move(record));
     } else if (ldns_rr_get_type(rr.get()) == LDNS_RR_TYPE_SOA) {

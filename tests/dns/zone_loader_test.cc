@@ -107,6 +107,35 @@ TEST(ZoneLoader, ManyDomainsOneFileWithOriginAndTtl) {
   EXPECT_EQ(zone.Lookup("c.example", DnsType::kA).status, DnsStatus::kNxDomain);
 }
 
+// A --keys file says above each key where it came from; the comment travels with the record.
+TEST(ZoneLoader, CommentLinesAboveARecordBelongToIt) {
+  MemoryDnsSource zone("keys");
+  const Status st = LoadZoneText(
+      "; historical keys\n"
+      "$TTL 3600\n"
+      "; s1: published 2019-2021\n"
+      ";   seen in 12 messages\n"
+      "s1._domainkey.example.com. IN TXT \"v=DKIM1; p=AAAA\"\n"
+      "s2._domainkey.example.com. IN TXT \"v=DKIM1; p=BBBB\" ; trailing, not above\n"
+      "; about nothing: a blank line follows\n"
+      "\n"
+      ";@mailverify nxdomain gone.example.com. TXT 300\n"
+      "  ; s3\r\n"
+      "s3._domainkey.example.com. IN TXT ( \"v=DKIM1; \"\n"
+      "    \"p=CCCC\" )\n",
+      "keys.zone", &zone);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const auto comment = [&zone](const char* name) {
+    DnsAnswer a = zone.Lookup(name, DnsType::kTxt);
+    EXPECT_TRUE(a.ok()) << name;
+    return a.ok() ? a.records.at(0).comment : std::string("?");
+  };
+  EXPECT_EQ(comment("s1._domainkey.example.com"), "s1: published 2019-2021\n  seen in 12 messages");
+  EXPECT_EQ(comment("s2._domainkey.example.com"), "");
+  EXPECT_EQ(comment("s3._domainkey.example.com"), "s3");
+  EXPECT_EQ(zone.Lookup("gone.example.com", DnsType::kTxt).status, DnsStatus::kNxDomain);
+}
+
 TEST(ZoneLoader, ErrorsNameFileAndLine) {
   struct Case {
     const char* text;

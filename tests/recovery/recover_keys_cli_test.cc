@@ -75,6 +75,12 @@ TEST(RecoverKeysCli, ZoneFeedsScanKeys) {
   EXPECT_EQ(after.status, 0);
   EXPECT_EQ(Count(after.out, "\"result\":\"pass\""), 5u) << after.out;
   EXPECT_EQ(Count(after.out, "\"key_source\":\"keys\""), 5u) << after.out;
+  // Each verdict carries the recovery's own account of the key it used.
+  EXPECT_EQ(Count(after.out, "\"key_comment\":\"old._domainkey.example.org: 1024-bit RSA, e=3, "
+                             "confirmed"),
+            3u)
+      << after.out;
+  EXPECT_EQ(Count(after.out, "computed from"), 5u) << after.out;
 }
 
 TEST(RecoverKeysCli, UsageErrors) {

@@ -19,7 +19,7 @@ SpfRequest Request(const char* ip, const char* sender, const char* helo = "mail.
 TEST(SpfEvaluator, FollowsIncludesAndCountsLookups) {
   MemoryDnsSource dns;
   dns.AddTxt("example.com", {"v=spf1 mx include:_spf.provider.example ", "-all"});
-  dns.Add("example.com", DnsRecord{DnsType::kMx, 300, {}, "mx1.example.com", 10});
+  dns.Add("example.com", DnsRecord{DnsType::kMx, 300, {}, "mx1.example.com", 10, {}});
   dns.AddAddress("mx1.example.com", "198.51.100.10");
   dns.AddTxt("_spf.provider.example", {"v=spf1 ip4:203.0.113.0/24 ~all"});
   SpfEvaluator evaluator(&dns);
@@ -107,8 +107,8 @@ TEST(SpfEvaluator, ReportsNoneTempErrorAndPermError) {
 TEST(SpfEvaluator, ValidatesPtrNamesBeforeMatching) {
   MemoryDnsSource dns;
   dns.AddTxt("example.com", {"v=spf1 ptr -all"});
-  dns.Add("10.2.0.192.in-addr.arpa", DnsRecord{DnsType::kPtr, 300, {}, "mail.example.com", 0});
-  dns.Add("11.2.0.192.in-addr.arpa", DnsRecord{DnsType::kPtr, 300, {}, "liar.example.com", 0});
+  dns.Add("10.2.0.192.in-addr.arpa", DnsRecord{DnsType::kPtr, 300, {}, "mail.example.com", 0, {}});
+  dns.Add("11.2.0.192.in-addr.arpa", DnsRecord{DnsType::kPtr, 300, {}, "liar.example.com", 0, {}});
   dns.AddAddress("mail.example.com", "192.0.2.10");
   dns.AddAddress("liar.example.com", "192.0.2.99");
   SpfEvaluator evaluator(&dns);
