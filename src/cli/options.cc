@@ -516,7 +516,7 @@ std::string HelpText() {
       "       mailverify plan PATH... --shards N --dns-zone FILE [--at TIME] -o plan.json\n"
       "       mailverify scan --plan plan.json [--shard-index I --shard-count T] -o PARTS_DIR\n"
       "       mailverify dns-snapshot (PATH... | --plan plan.json) [-o snapshot.zone]\n"
-      "       mailverify merge --plan plan.json PARTS_DIR -o results.jsonl\n"
+      "       mailverify merge --plan plan.json PARTS_DIR -o results.jsonl [--db FILE]\n"
       "       mailverify slurm --plan plan.json --tasks T [--throttle K] [--submit]\n"
       "       mailverify recover-keys (--dns-zone FILE | --selector NAME...) [--out FILE] PATH...\n"
       "       mailverify domains (--db FILE [DOMAIN...] | DOMAIN...) [--json] [DNS options]\n"

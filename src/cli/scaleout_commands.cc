@@ -11,8 +11,11 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 
+#include "audit/result_store.h"
 #include "cli/scan_command.h"
+#include "report/json_lines.h"
 #include "scaleout/part_merger.h"
 #include "scaleout/sha256.h"
 #include "scaleout/shard_plan.h"
@@ -20,6 +23,7 @@
 #include "scaleout/shard_slot.h"
 #include "scaleout/shard_store.h"
 #include "scaleout/slurm_script.h"
+#include "util/json_writer.h"
 
 namespace mv {
 namespace {
@@ -237,9 +241,45 @@ int RunDnsSnapshot(const Options& options) {
   return rc;
 }
 
+// Loads merged results into the --db database as one run, as a single `scan --db` would have.
+Status LoadIntoDb(const Options& options, const std::string& results) {
+  Result<std::unique_ptr<ResultStore>> store = ResultStore::Open(options.db_file);
+  if (!store.ok()) return store.status();
+  std::string describe;
+  JsonWriter w(&describe);
+  w.BeginObject().Field("merge", options.scaleout.plan).Field("parts", options.inputs[0]);
+  w.EndObject();
+  if (Status s = (*store)->BeginRun({MV_VERSION, describe, "plan", std::time(nullptr)}); !s.ok()) {
+    return s;
+  }
+  std::ifstream in(results, std::ios::binary);
+  if (!in) return Status::Error("cannot read " + results);
+  std::vector<MessageRecord> batch;
+  uint64_t messages = 0, input_errors = 0, line_nr = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    ++line_nr;
+    Result<MessageRecord> record = RecordFromJsonLine(line);
+    if (!record.ok()) {
+      return Status::Error(results + ":" + std::to_string(line_nr) + ": " + record.error());
+    }
+    (record->input_error ? input_errors : messages) += 1;
+    batch.push_back(std::move(*record));
+    if (batch.size() == 256) {
+      if (Status s = (*store)->AddBatch(batch); !s.ok()) return s;
+      batch.clear();
+    }
+  }
+  if (Status s = (*store)->AddBatch(batch); !s.ok()) return s;
+  return (*store)->EndRun(std::time(nullptr), messages, input_errors);
+}
+
 int RunMerge(const Options& options) {
   if (options.scaleout.plan.empty()) return Fail("merge needs --plan FILE", 2);
   if (options.inputs.size() != 1) return Fail("merge needs exactly one PARTS_DIR", 2);
+  if (!options.db_file.empty() && options.output.empty()) {
+    return Fail("merge --db needs -o FILE (the database is loaded from the merged file)", 2);
+  }
   std::string plan_sha;
   Result<ShardPlan> plan = LoadPlan(options.scaleout.plan, &plan_sha);
   if (!plan.ok()) return Fail(plan.error(), 1);
@@ -257,6 +297,7 @@ int RunMerge(const Options& options) {
     }
     if (!status.ok()) std::remove(temp.c_str());
   }
+  if (status.ok() && !options.db_file.empty()) status = LoadIntoDb(options, options.output);
   if (!status.ok()) return Fail(status.message(), 1);
   if (!options.quiet) {
     std::fprintf(stderr, "merge: %llu shards, %llu records, %llu bytes\n",

@@ -1,5 +1,6 @@
 #include "report/json_lines.h"
 
+#include "util/json_value.h"
 #include "util/json_writer.h"
 
 namespace mv {
@@ -39,6 +40,45 @@ void AppendJsonLine(const MessageRecord& r, std::string* out) {
   for (const RecordMember& m : r.members) w.Key(m.key).Raw(m.json);
   w.EndObject();
   out->push_back('\n');
+}
+
+Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
+  Result<JsonValue> doc = JsonValue::Parse(line);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object()) return Status::Error("a record must be a JSON object");
+  MessageRecord r;
+  const auto optional = [&doc](std::string_view key) -> std::optional<std::string> {
+    const JsonValue* v = doc->Find(key);
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return v->AsString();
+  };
+  r.provenance.source = (*doc)["source"].AsString();
+  r.input_error = (*doc)["input_error"].AsBool();
+  r.error = (*doc)["error"].AsString();
+  if (r.input_error) return r;
+  r.provenance.index = static_cast<uint64_t>((*doc)["index"].AsInt());
+  r.provenance.offset = static_cast<uint64_t>((*doc)["offset"].AsInt());
+  r.provenance.size = static_cast<uint64_t>((*doc)["size"].AsInt());
+  r.message_id = optional("message_id");
+  r.from = optional("from");
+  r.subject = optional("subject");
+  r.date = optional("date");
+  r.date_raw = optional("date_raw");
+  // Everything after the basic fields is a check's member, kept as serialised JSON in its order.
+  static constexpr std::string_view kBasic[] = {"source",     "index", "offset",  "size",
+                                                "message_id", "from",  "subject", "date",
+                                                "date_raw",   "error"};
+  for (const auto& [key, value] : doc->members()) {
+    bool basic = false;
+    for (std::string_view b : kBasic) basic = basic || key == b;
+    if (basic) continue;
+    std::string json;
+    JsonWriter w(&json);
+    WriteJsonValue(value, &w);
+    if (key == "auth_results" && value.is_string()) r.auth_results = value.AsString();
+    r.AddMember(key, std::move(json));
+  }
+  return r;
 }
 
 }  // namespace mv

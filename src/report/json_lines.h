@@ -3,8 +3,10 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "report/message_record.h"
+#include "util/status.h"
 
 namespace mv {
 
@@ -12,5 +14,10 @@ namespace mv {
 // appears only when the Date field could not be parsed, `error` only when there is one. An input
 // error is written as {"source":...,"input_error":true,"error":...}.
 void AppendJsonLine(const MessageRecord& record, std::string* out);
+
+// Reads a record back from one line AppendJsonLine wrote (without its line break), so a merged
+// scale-out result can be loaded into SQLite like a scan's own records. AppendJsonLine of the
+// result gives the same line again.
+Result<MessageRecord> RecordFromJsonLine(std::string_view line);
 
 }  // namespace mv

@@ -253,4 +253,38 @@ int64_t JsonValue::AsInt() const {
   return integral_ ? integer_ : static_cast<int64_t>(number_);
 }
 
+void WriteJsonValue(const JsonValue& value, JsonWriter* out) {
+  switch (value.type()) {
+    case JsonValue::Type::kNull:
+      out->Null();
+      return;
+    case JsonValue::Type::kBool:
+      out->Bool(value.AsBool());
+      return;
+    case JsonValue::Type::kNumber:
+      if (value.is_integer()) {
+        out->Int(value.AsInt());
+      } else {
+        out->Double(value.AsNumber());
+      }
+      return;
+    case JsonValue::Type::kString:
+      out->String(value.AsString());
+      return;
+    case JsonValue::Type::kArray:
+      out->BeginArray();
+      for (const JsonValue& item : value.items()) WriteJsonValue(item, out);
+      out->EndArray();
+      return;
+    case JsonValue::Type::kObject:
+      out->BeginObject();
+      for (const auto& [key, member] : value.members()) {
+        out->Key(key);
+        WriteJsonValue(member, out);
+      }
+      out->EndObject();
+      return;
+  }
+}
+
 }  // namespace mv

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/json_writer.h"
 #include "util/status.h"
 
 namespace mv {
@@ -56,5 +57,10 @@ class JsonValue {
   std::vector<JsonValue> items_;
   std::vector<std::pair<std::string, JsonValue>> members_;
 };
+
+// Writes `value` back as JSON. For a document JsonWriter wrote, the bytes come out the same (the
+// reader inverts the writer's escapes; integers stay integers; other numbers use the writer's
+// shortest round-trip form).
+void WriteJsonValue(const JsonValue& value, JsonWriter* out);
 
 }  // namespace mv
