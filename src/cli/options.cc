@@ -38,6 +38,15 @@ Status ParseCount(std::string_view option, std::string_view value, long min, lon
   return Status::Ok();
 }
 
+// Parses a whole number in [min, max] for option `name` into `*field`.
+template <class T>
+Status SetCount(std::string_view name, std::string_view value, long min, long max, T* field) {
+  long n = 0;
+  Status s = ParseCount(name, value, min, max, &n);
+  if (s.ok()) *field = static_cast<T>(n);
+  return s;
+}
+
 Status ParseScaleoutCount(std::string_view option, std::string_view v, long min, int64_t* out) {
   long n = 0;
   Status s = ParseCount(option, v, min, 1L << 40, &n);
@@ -100,18 +109,12 @@ constexpr OptionSpec kOptions[] = {
      }},
     {"max-signatures", 0, "N", "DKIM signatures checked per message (default 20)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("max-signatures", v, 1, 100000, &n);
-       o->max_signatures = static_cast<size_t>(n);
-       return s;
+       return SetCount("max-signatures", v, 1, 100000, &o->max_signatures);
      }},
     {"max-message-size", 0, "BYTES",
      "larger messages are not held in memory but reported with an error (default 268435456)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("max-message-size", v, 1024, 1L << 40, &n);
-       o->max_message_size = static_cast<size_t>(n);
-       return s;
+       return SetCount("max-message-size", v, 1024, 1L << 40, &o->max_message_size);
      }},
     {"mbox-format", 0, "FORMAT",
      "auto (default: mboxrd un-quoting, Content-Length honoured where it fits), mboxrd, mboxo or "
@@ -134,46 +137,28 @@ constexpr OptionSpec kOptions[] = {
     {"max-header-bytes", 0, "BYTES",
      "header sections are indexed up to this size, then reported (default 4194304)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("max-header-bytes", v, 1024, 1L << 32, &n);
-       o->header_limits.max_header_bytes = static_cast<size_t>(n);
-       return s;
+       return SetCount("max-header-bytes", v, 1024, 1L << 32, &o->header_limits.max_header_bytes);
      }},
     {"max-header-fields", 0, "N", "header fields indexed per message, then reported (default 5000)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("max-header-fields", v, 1, 10000000, &n);
-       o->header_limits.max_fields = static_cast<size_t>(n);
-       return s;
+       return SetCount("max-header-fields", v, 1, 10000000, &o->header_limits.max_fields);
      }},
     {"max-h-names", 0, "N", "a DKIM h= naming more header fields is permerror (default 1000)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("max-h-names", v, 1, 1000000, &n);
-       o->max_signed_headers = static_cast<size_t>(n);
-       return s;
+       return SetCount("max-h-names", v, 1, 1000000, &o->max_signed_headers);
      }},
     {"max-key-bits", 0, "BITS", "a larger DKIM key is permerror (default 16384)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("max-key-bits", v, 512, 16384, &n);
-       o->max_key_bits = static_cast<int>(n);
-       return s;
+       return SetCount("max-key-bits", v, 512, 16384, &o->max_key_bits);
      }},
     {"spf-max-lookups", 0, "N",
      "SPF terms that query DNS, includes and redirects too (default 10, RFC 7208 4.6.4)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("spf-max-lookups", v, 1, 1000, &n);
-       o->spf_max_lookups = static_cast<int>(n);
-       return s;
+       return SetCount("spf-max-lookups", v, 1, 1000, &o->spf_max_lookups);
      }},
     {"spf-max-void-lookups", 0, "N", "SPF lookups with no answer (default 2, RFC 7208 4.6.4)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("spf-max-void-lookups", v, 0, 1000, &n);
-       o->spf_max_void_lookups = static_cast<int>(n);
-       return s;
+       return SetCount("spf-max-void-lookups", v, 0, 1000, &o->spf_max_void_lookups);
      }},
     {"receiver", 0, "PATTERN",
      "host name glob of the archive owner's MX hosts (repeatable): SPF is checked at the hop they "
@@ -212,38 +197,23 @@ constexpr OptionSpec kOptions[] = {
      }},
     {"dns-timeout", 0, "MS", "live DNS: first-try timeout in milliseconds (default 2000)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("dns-timeout", v, 1, 600000, &n);
-       o->dns.live.timeout_ms = static_cast<int>(n);
-       return s;
+       return SetCount("dns-timeout", v, 1, 600000, &o->dns.live.timeout_ms);
      }},
     {"dns-max-cname", 0, "N", "live DNS: CNAME targets re-queried per question (default 8)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("dns-max-cname", v, 0, 64, &n);
-       o->dns.live.max_cname_queries = static_cast<int>(n);
-       return s;
+       return SetCount("dns-max-cname", v, 0, 64, &o->dns.live.max_cname_queries);
      }},
     {"dns-max-answer", 0, "BYTES", "live DNS: a larger answer is permerror (default 65535)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("dns-max-answer", v, 512, 65535, &n);
-       o->dns.live.max_answer_bytes = static_cast<size_t>(n);
-       return s;
+       return SetCount("dns-max-answer", v, 512, 65535, &o->dns.live.max_answer_bytes);
      }},
     {"dns-min-ttl", 0, "SECONDS", "cache answers at least this long (default 5)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("dns-min-ttl", v, 0, 1L << 31, &n);
-       o->dns.cache.min_ttl = static_cast<uint32_t>(n);
-       return s;
+       return SetCount("dns-min-ttl", v, 0, 1L << 31, &o->dns.cache.min_ttl);
      }},
     {"dns-max-ttl", 0, "SECONDS", "cache answers at most this long (default 86400)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("dns-max-ttl", v, 0, 1L << 31, &n);
-       o->dns.cache.max_ttl = static_cast<uint32_t>(n);
-       return s;
+       return SetCount("dns-max-ttl", v, 0, 1L << 31, &o->dns.cache.max_ttl);
      }},
     {"plan", 0, "FILE", "scan, merge, slurm, dns-snapshot: the shard plan made by `plan`",
      [](std::string_view v, Options* o) {
@@ -285,10 +255,7 @@ constexpr OptionSpec kOptions[] = {
     {"max-seconds-per-key", 0, "N",
      "recover-keys: stop trying pairs for a key name after N seconds (default 600)",
      [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("max-seconds-per-key", v, 0, 1L << 30, &n);
-       o->max_seconds_per_key = static_cast<double>(n);
-       return s;
+       return SetCount("max-seconds-per-key", v, 0, 1L << 30, &o->max_seconds_per_key);
      }},
     {"out", 0, "FILE", "recover-keys: write the recovered keys' zone to FILE (same as --output)",
      [](std::string_view v, Options* o) {
@@ -313,12 +280,7 @@ constexpr OptionSpec kOptions[] = {
        return Status::Ok();
      }},
     {"top", 0, "N", "scan --html: sending domains in the per-domain chart (default 20)",
-     [](std::string_view v, Options* o) {
-       long n = 0;
-       Status s = ParseCount("top", v, 1, 100000, &n);
-       o->top_domains = static_cast<size_t>(n);
-       return s;
-     }},
+     [](std::string_view v, Options* o) { return SetCount("top", v, 1, 100000, &o->top_domains); }},
     {"json", 0, nullptr, "domains: write JSON instead of a table",
      [](std::string_view, Options* o) {
        o->json = true;
