@@ -8,6 +8,7 @@
 #include "message/header_index.h"
 #include "report/json_lines.h"
 #include "report/message_record.h"
+#include "util/json_writer.h"
 
 namespace {
 
@@ -85,6 +86,36 @@ void BM_FillAndWriteRecord(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 64);
 }
 BENCHMARK(BM_FillAndWriteRecord);
+
+// The writer alone: an object shaped like the protocol members (short ASCII keys and values, a few
+// longer reasons, one value with UTF-8 and one with bytes that need escaping).
+void BM_JsonWriterObject(benchmark::State& state) {
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    for (int i = 0; i < 64; ++i) {
+      mv::JsonWriter w(&out);
+      w.BeginObject();
+      w.Field("result", "pass").Field("domain", "mail.example.co.uk");
+      w.Field("org_domain", "example.co.uk").Field("policy_domain", "example.co.uk");
+      w.Field("reason",
+              "matched include:spf.protection.outlook.com in the SPF record of example.com");
+      w.Field("subject",
+              "Gr\xc3\xbc\xc3\x9f"
+              "e aus Berlin, wie geht es?");
+      static const char kRaw[] = "tab\there \"quoted\" \xff end";
+      w.Field("raw", std::string_view(kRaw, sizeof kRaw - 1));
+      w.Field("lookups", int64_t{6}).Field("recorded_differs", false);
+      w.Key("rua").BeginArray().String("mailto:dmarc@example.co.uk").EndArray();
+      w.EndObject();
+      out.push_back('\n');
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 64);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * out.size()));
+}
+BENCHMARK(BM_JsonWriterObject);
 
 }  // namespace
 
