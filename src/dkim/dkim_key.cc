@@ -54,47 +54,12 @@ EVP_PKEY* DecodeRsaKey(const std::string& der) {
   return key;
 }
 
-// RSA verification contexts set up (padding, digest) for a key, kept per thread for the last few
-// keys: most messages in an archive come from few signers, and setting a context up costs about as
-// much as a fifth of the verification. A context holds a reference to its key, so a cached key's
-// address cannot be reused by another key while the entry exists.
-class RsaContextCache {
- public:
-  ~RsaContextCache() {
-    for (Entry& e : entries_) EVP_PKEY_CTX_free(e.ctx);
-  }
-  EVP_PKEY_CTX* Get(EVP_PKEY* pkey, DkimHash hash) {
-    for (Entry& e : entries_) {
-      if (e.ctx != nullptr && e.pkey == pkey && e.hash == hash) return e.ctx;
-    }
-    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(pkey, nullptr);
-    if (ctx == nullptr || EVP_PKEY_verify_init(ctx) != 1 ||
-        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_signature_md(ctx, DkimHashMd(hash)) != 1) {
-      EVP_PKEY_CTX_free(ctx);
-      return nullptr;
-    }
-    Entry& slot = entries_[next_];
-    next_ = (next_ + 1) % entries_.size();
-    EVP_PKEY_CTX_free(slot.ctx);
-    slot = Entry{pkey, hash, ctx};
-    return ctx;
-  }
-
- private:
-  struct Entry {
-    EVP_PKEY* pkey = nullptr;
-    DkimHash hash = DkimHash::kSha256;
-    EVP_PKEY_CTX* ctx = nullptr;
-  };
-  std::array<Entry, 8> entries_{};
-  size_t next_ = 0;
-};
-
-EVP_PKEY_CTX* PreparedRsaContext(EVP_PKEY* pkey, DkimHash hash) {
-  thread_local RsaContextCache cache;
-  return cache.Get(pkey, hash);
+size_t HashSlot(DkimHash hash) {
+  return hash == DkimHash::kSha1 ? 0 : 1;
 }
+
+// More contexts than verifying threads is memory for nothing.
+constexpr size_t kPooledContexts = 8;
 
 }  // namespace
 
@@ -162,6 +127,44 @@ DkimKeyParse ParseDkimKeyRecord(std::string_view record) {
   return out;
 }
 
+RsaContextPool::~RsaContextPool() {
+  for (auto& list : free_) {
+    for (EVP_PKEY_CTX* ctx : list) EVP_PKEY_CTX_free(ctx);
+  }
+}
+
+EVP_PKEY_CTX* RsaContextPool::Take(EVP_PKEY* pkey, DkimHash hash) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<EVP_PKEY_CTX*>& list = free_[HashSlot(hash)];
+    if (!list.empty()) {
+      EVP_PKEY_CTX* ctx = list.back();
+      list.pop_back();
+      return ctx;
+    }
+  }
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(pkey, nullptr);
+  if (ctx == nullptr || EVP_PKEY_verify_init(ctx) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(ctx, DkimHashMd(hash)) != 1) {
+    EVP_PKEY_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
+void RsaContextPool::Give(EVP_PKEY_CTX* ctx, DkimHash hash) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<EVP_PKEY_CTX*>& list = free_[HashSlot(hash)];
+    if (list.size() < kPooledContexts) {
+      list.push_back(ctx);
+      return;
+    }
+  }
+  EVP_PKEY_CTX_free(ctx);
+}
+
 bool VerifyDigestSignature(const DkimKey& key, DkimHash hash, std::string_view digest,
                            std::string_view signature) {
   const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
@@ -174,8 +177,11 @@ bool VerifyDigestSignature(const DkimKey& key, DkimHash hash, std::string_view d
     EVP_MD_CTX_free(ctx);
     return ok;
   }
-  EVP_PKEY_CTX* ctx = PreparedRsaContext(key.pkey.get(), hash);
-  return ctx != nullptr && EVP_PKEY_verify(ctx, sig, signature.size(), md, digest.size()) == 1;
+  EVP_PKEY_CTX* ctx = key.rsa_contexts.Take(key.pkey.get(), hash);
+  if (ctx == nullptr) return false;
+  const bool ok = EVP_PKEY_verify(ctx, sig, signature.size(), md, digest.size()) == 1;
+  key.rsa_contexts.Give(ctx, hash);
+  return ok;
 }
 
 DkimKeyParse DkimKeyCache::Get(std::string_view record) {

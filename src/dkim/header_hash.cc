@@ -15,6 +15,9 @@ std::string LowerAscii(std::string_view s) {
   return out;
 }
 
+// Above this many (h= name, field) pairs the selection switches from comparing pairs to a map.
+constexpr size_t kQuadraticSelectLimit = 4096;
+
 }  // namespace
 
 Result<std::vector<std::string_view>> ParseHeaderNameList(std::string_view h) {
@@ -41,6 +44,25 @@ Result<std::vector<std::string_view>> ParseHeaderNameList(std::string_view h) {
 std::vector<const HeaderField*> SelectSignedFields(const HeaderIndex& index,
                                                    std::span<const std::string_view> names) {
   const std::vector<HeaderField>& fields = index.fields();
+  if (names.size() * fields.size() <= kQuadraticSelectLimit) {
+    // A usual message: a score of h= names and a few dozen fields. Comparing every pair costs less
+    // than building the map below; a field taken by one entry is skipped by the later ones.
+    std::vector<const HeaderField*> out;
+    out.reserve(names.size());
+    std::vector<bool> taken(fields.size(), false);
+    for (std::string_view name : names) {
+      const HeaderField* chosen = nullptr;
+      for (size_t k = fields.size(); k-- > 0;) {
+        if (!taken[k] && EqualsIgnoreCase(fields[k].name, name)) {
+          taken[k] = true;
+          chosen = &fields[k];
+          break;
+        }
+      }
+      out.push_back(chosen);
+    }
+    return out;
+  }
   // Per distinct lower-cased name: the matching fields, top to bottom; each h= entry takes the last
   // one left. Linear in fields + names, so a hostile h= with thousands of names stays cheap.
   std::unordered_map<std::string, std::vector<const HeaderField*>> by_name;

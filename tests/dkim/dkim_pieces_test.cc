@@ -324,6 +324,32 @@ TEST(HeaderHash, ManyRepeatedNamesSelectBottomUp) {
   EXPECT_EQ(picked[2499], nullptr);
 }
 
+// Small selections compare pairs, large ones use a map (header_hash.cc): the choice depends only on
+// names x fields, so a prefix of a long h= must pick what the short h= picks.
+TEST(HeaderHash, PairAndMapSelectionsAgree) {
+  const char* kinds[] = {"Received", "from", "TO", "Subject", "x-a", "X-B"};
+  std::string msg;
+  for (int k = 0; k < 60; ++k)
+    msg += std::string(kinds[k * 7 % 6]) + ": " + std::to_string(k) + "\r\n";
+  msg += "\r\n";
+  HeaderIndex index = HeaderIndex::Build(msg);
+  const char* asked[] = {"received", "FROM", "x-missing", "to", "subject", "X-a", "x-b", "from"};
+  std::vector<std::string_view> names;
+  for (int k = 0; k < 100; ++k) names.push_back(asked[k * 5 % 8]);
+  const std::vector<std::string_view> short_names(names.begin(), names.begin() + 60);  // 3600 pairs
+  auto small = SelectSignedFields(index, short_names);
+  auto large = SelectSignedFields(index, names);  // 6000 pairs
+  ASSERT_EQ(small.size(), 60u);
+  ASSERT_EQ(large.size(), 100u);
+  int found = 0;
+  for (size_t k = 0; k < small.size(); ++k) {
+    EXPECT_EQ(small[k], large[k]) << k;
+    found += small[k] != nullptr;
+  }
+  EXPECT_GT(found, 30);
+  EXPECT_EQ(small[0]->value, " 54");  // the bottom-most Received (k * 7 % 6 == 0)
+}
+
 TEST(HeaderHash, RemovesOnlyTheBValue) {
   const std::string raw = "DKIM-Signature: v=1; b=ab\r\n cd ;bh=xyz=; d=x";
   const std::string message = raw + "\r\n\r\n";
