@@ -41,6 +41,7 @@ void FillReported(const DkimSignature& sig, DkimResult* r) {
   r->t = sig.timestamp;
   r->x = sig.expiry;
   r->h.assign(sig.signed_names.begin(), sig.signed_names.end());
+  if (const Tag* b = sig.tags.Find("b")) r->b = RemoveFws(b->value);
 }
 
 // Why `key` cannot check `sig`, or kOk. Fills `detail` for a person.

@@ -47,6 +47,7 @@ struct DkimResult {
   std::string d, s, a, c, i;
   std::optional<uint64_t> l, t, x;
   std::vector<std::string> h;
+  std::string b;  // b= as written without FWS, for Authentication-Results' header.b; "" if none
   int key_bits = 0;         // 0 when no key was obtained
   std::string key_source;   // DnsAnswer::source of the key ("dns", "zone", "keys"), empty if none
   std::string key_comment;  // the zone file's comment above the key used (e.g. recover-keys' proof)

@@ -2,7 +2,6 @@
 
 #include "arc/arc_json.h"
 #include "authres/authentication_results.h"
-#include "dkim/tag_list.h"
 #include "dmarc/dmarc_json.h"
 #include "report/mail_date.h"
 #include "util/json_writer.h"
@@ -15,18 +14,6 @@ std::string ToJson(const auto& write) {
   JsonWriter json(&out);
   write(&json);
   return out;
-}
-
-// The b= value of every DKIM-Signature, in header order (the order of DkimVerifier's results);
-// empty where the tag list does not parse.
-std::vector<std::string> SignatureBValues(const HeaderIndex& headers) {
-  std::vector<std::string> values;
-  for (const HeaderField* field : headers.All("DKIM-Signature")) {
-    Result<TagList> tags = TagList::Parse(field->value);
-    const Tag* b = tags.ok() ? tags->Find("b") : nullptr;
-    values.push_back(b ? RemoveFws(b->value) : std::string());
-  }
-  return values;
 }
 
 // The date after the last ';' of a Received value (RFC 5321 4.4).
@@ -100,7 +87,10 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
 
   // Authentication-Results (RFC 8601): one dkim entry per signature, then spf, dmarc, arc.
   std::vector<AuthResEntry> entries;
-  const std::vector<std::string> b_prefixes = HeaderBPrefixes(SignatureBValues(headers));
+  std::vector<std::string> b_values;
+  b_values.reserve(dkim.size());
+  for (const DkimResult& r : dkim) b_values.push_back(r.b);
+  const std::vector<std::string> b_prefixes = HeaderBPrefixes(b_values);
   for (size_t i = 0; i < dkim.size(); ++i) {
     const DkimResult& r = dkim[i];
     const std::string_view reason =
