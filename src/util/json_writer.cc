@@ -1,7 +1,12 @@
 #include "util/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace mv {
 namespace {
@@ -38,51 +43,96 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
 
 void AppendEscapedByte(std::string* out, unsigned char c) {
   static const char kHex[] = "0123456789abcdef";
-  out->append("\\u00");
-  out->push_back(kHex[c >> 4]);
-  out->push_back(kHex[c & 15]);
+  const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+  out->append(esc, sizeof esc);
+}
+
+// Bytes that end a run copied as is: control characters, '"', '\\' and every byte >= 0x80 (which
+// needs a UTF-8 validity check).
+constexpr std::array<bool, 256> kStopTable = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+  return t;
+}();
+
+// Length of the prefix of [p, p + n) that needs no escaping. Most values (domains, keys, results)
+// are entirely such bytes, so this scan is where string output spends its time.
+size_t PlainPrefix(const char* p, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    // A signed compare: bytes >= 0x80 are negative, so "< 0x20" catches them with the controls.
+    const __m128i stop =
+        _mm_or_si128(_mm_cmplt_epi8(v, space),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    const int mask = _mm_movemask_epi8(stop);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < n && !kStopTable[static_cast<unsigned char>(p[i])]) ++i;
+  return i;
 }
 
 }  // namespace
 
 void AppendJsonString(std::string* out, std::string_view s) {
+  size_t i = PlainPrefix(s.data(), s.size());
+  if (i == s.size()) {
+    // Nothing to escape: one copy.
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+    return;
+  }
   out->push_back('"');
-  size_t i = 0;
+  out->append(s.data(), i);
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    // Fast path: a run of printable ASCII needing no escape.
-    size_t j = i;
-    while (j < s.size()) {
-      const unsigned char d = static_cast<unsigned char>(s[j]);
-      if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
-      ++j;
-    }
-    if (j > i) {
-      out->append(s.data() + i, j - i);
-      i = j;
-      continue;
-    }
     switch (c) {
-      case '"': out->append("\\\""); ++i; continue;
-      case '\\': out->append("\\\\"); ++i; continue;
-      case '\n': out->append("\\n"); ++i; continue;
-      case '\r': out->append("\\r"); ++i; continue;
-      case '\t': out->append("\\t"); ++i; continue;
-      default: break;
+      case '"':
+        out->append("\\\"");
+        ++i;
+        break;
+      case '\\':
+        out->append("\\\\");
+        ++i;
+        break;
+      case '\n':
+        out->append("\\n");
+        ++i;
+        break;
+      case '\r':
+        out->append("\\r");
+        ++i;
+        break;
+      case '\t':
+        out->append("\\t");
+        ++i;
+        break;
+      default:
+        if (c < 0x20) {
+          AppendEscapedByte(out, c);
+          ++i;
+        } else {
+          const size_t n = Utf8SequenceLength(s, i);
+          if (n == 0) {
+            AppendEscapedByte(out, c);
+            ++i;
+          } else {
+            out->append(s.data() + i, n);
+            i += n;
+          }
+        }
+        break;
     }
-    if (c < 0x20) {
-      AppendEscapedByte(out, c);
-      ++i;
-      continue;
-    }
-    const size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) {
-      AppendEscapedByte(out, c);
-      ++i;
-    } else {
-      out->append(s.data() + i, n);
-      i += n;
-    }
+    // The run of plain bytes up to the next byte that needs a look.
+    const size_t run = PlainPrefix(s.data() + i, s.size() - i);
+    out->append(s.data() + i, run);
+    i += run;
   }
   out->push_back('"');
 }
