@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "message/header_index.h"
+#include "util/bounded_cache.h"
 
 namespace mv {
 namespace {
@@ -215,6 +216,15 @@ Result<DmarcRecord> ParseDmarcRecord(std::string_view txt) {
     }
   }
   return r;
+}
+
+std::shared_ptr<const Result<DmarcRecord>> ParseDmarcRecordCached(std::string_view txt) {
+  // Distinct record texts remembered (an archive has one per sending domain).
+  constexpr size_t kCapacity = 4096;
+  static BoundedCache<std::shared_ptr<const Result<DmarcRecord>>> cache(kCapacity);
+  return cache.GetOrCompute(txt, [](std::string_view t) {
+    return std::make_shared<const Result<DmarcRecord>>(ParseDmarcRecord(t));
+  });
 }
 
 }  // namespace mv

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,9 @@ bool IsDmarcRecord(std::string_view txt);
 
 // Parses a record for which IsDmarcRecord() holds. Fails when the record gives no policy to apply.
 Result<DmarcRecord> ParseDmarcRecord(std::string_view txt);
+
+// ParseDmarcRecord remembered by record text (thread-safe, bounded): every message of a domain
+// reads the same published record. The result is shared and never modified.
+std::shared_ptr<const Result<DmarcRecord>> ParseDmarcRecordCached(std::string_view txt);
 
 }  // namespace mv

@@ -3,9 +3,13 @@
 #include <libpsl.h>
 
 #include "dns/dns_types.h"
+#include "util/bounded_cache.h"
 
 namespace mv {
 namespace {
+
+// Distinct names remembered; a domain is at most 253 bytes, so this stays under a few MB.
+constexpr size_t kOrgDomainCacheCapacity = 16384;
 
 constexpr const char* kDebianList = "/usr/share/publicsuffix/public_suffix_list.dat";
 
@@ -36,14 +40,21 @@ const LoadedList& List() {
   return list;
 }
 
-}  // namespace
-
-std::string OrganizationalDomain(std::string_view domain) {
+std::string ComputeOrganizationalDomain(std::string_view domain) {
   std::string name = NormalizeDnsName(domain);
   const LoadedList& list = List();
   if (list.ctx == nullptr || name.empty()) return name;
   const char* registrable = psl_registrable_domain(list.ctx, name.c_str());
   return registrable != nullptr ? std::string(registrable) : name;
+}
+
+}  // namespace
+
+std::string OrganizationalDomain(std::string_view domain) {
+  // A scan asks for the same few hundred domains (From, each d=, the SPF domain) in every message;
+  // libpsl walks the list for each call, the cache answers from a hash map.
+  static BoundedCache<std::string> cache(kOrgDomainCacheCapacity);
+  return cache.GetOrCompute(domain, ComputeOrganizationalDomain);
 }
 
 std::string PublicSuffixListSource() {

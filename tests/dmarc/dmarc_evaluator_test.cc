@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <utility>
+#include <vector>
+
 #include "dmarc/dmarc_json.h"
 #include "dmarc/org_domain.h"
 #include "dns/memory_source.h"
@@ -33,6 +38,79 @@ TEST(ExtractFromDomain, OneMailboxOnly) {
   EXPECT_EQ(*d, "mail.example.com");
   EXPECT_FALSE(ExtractFromDomain({}).ok());
   EXPECT_FALSE(ExtractFromDomain({"a@x.example, b@x.example"}).ok());
+}
+
+// OrganizationalDomain is memoized per name and shared by the pipeline's threads: a name asked
+// again (a hit), and names asked from many threads at once while the cache evicts, give the list's
+// answer.
+TEST(OrganizationalDomain, CachedAnswersEqualFirstAnswersAcrossThreads) {
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"Mail.Example.CO.UK.", "example.co.uk"},
+      {"x.alice.github.io", "alice.github.io"},
+      {"deep.a.b.c.example.com", "example.com"},
+      {"co.uk", "co.uk"},
+      {"localhost", "localhost"},
+      {"", ""}};
+  for (const auto& [name, org] : expected) {
+    EXPECT_EQ(OrganizationalDomain(name), org) << name;  // computed (or cached by a test above)
+    EXPECT_EQ(OrganizationalDomain(name), org) << name;  // cached
+  }
+  // More distinct names than the cache keeps, so the threads also meet evictions.
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 6000; ++i) {
+        std::string host = std::to_string(i * 4 + t);
+        host += ".mail.example.co.uk";
+        if (OrganizationalDomain(host) != "example.co.uk") ++wrong;
+        const auto& [name, org] = expected[static_cast<size_t>(i) % expected.size()];
+        if (OrganizationalDomain(name) != org) ++wrong;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+// ExtractFromDomain remembers its answer per From value (the pipeline asks twice per message): the
+// second reading, and readings from several threads, say exactly what the first did, errors too.
+TEST(ExtractFromDomain, RememberedAnswersEqualTheFirstReading) {
+  const std::vector<std::string> values = {" Joe <joe@Mail.Example.com>",
+                                           "a@x.example, b@x.example",
+                                           "Joe <joe@[192.0.2.1]>",
+                                           "undisclosed-recipients:;",
+                                           "\"a,b\" <c@d.example>",
+                                           "broken <a@b.example",
+                                           "x@-bad-.example"};
+  std::vector<Result<std::string>> first;
+  for (const std::string& v : values) first.push_back(ExtractFromDomain({v}));
+  ASSERT_TRUE(first[0].ok());
+  EXPECT_EQ(*first[0], "mail.example.com");
+  EXPECT_EQ(first[1].error(), "From header field holds 2 mailboxes");
+  EXPECT_FALSE(first[2].ok());
+  auto same = [&](size_t k) {
+    Result<std::string> again = ExtractFromDomain({values[k]});
+    if (again.ok() != first[k].ok()) return false;
+    return again.ok() ? *again == *first[k] : again.error() == first[k].error();
+  };
+  for (size_t k = 0; k < values.size(); ++k) EXPECT_TRUE(same(k)) << values[k];
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        if (!same(static_cast<size_t>(i) % values.size())) ++wrong;
+        // Fresh values too, so that misses and inserts race with the hits.
+        std::string fresh = std::to_string(i);
+        fresh += "@Example.ORG";
+        Result<std::string> d = ExtractFromDomain({fresh});
+        if (!d.ok() || *d != "example.org") ++wrong;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(FromFieldValues, EveryFromFieldInOrder) {

@@ -2,8 +2,60 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 namespace mv {
 namespace {
+
+bool SameRecord(const DmarcRecord& a, const DmarcRecord& b) {
+  return a.policy == b.policy && a.subdomain_policy == b.subdomain_policy &&
+         a.nonexistent_policy == b.nonexistent_policy && a.strict_dkim == b.strict_dkim &&
+         a.strict_spf == b.strict_spf && a.pct == b.pct && a.rua == b.rua && a.ruf == b.ruf &&
+         a.fo == b.fo && a.rf == b.rf && a.ri == b.ri && a.policy_defaulted == b.policy_defaulted &&
+         a.warnings == b.warnings;
+}
+
+bool SameParse(const Result<DmarcRecord>& a, const Result<DmarcRecord>& b) {
+  if (a.ok() != b.ok()) return false;
+  return a.ok() ? SameRecord(*a, *b) : a.error() == b.error();
+}
+
+// The memoized parse gives what ParseDmarcRecord gives, errors included, shares one parse per text,
+// and stays right when several threads use it at once.
+TEST(DmarcRecord, CachedParseEqualsParseAndIsShared) {
+  const std::vector<std::string> texts = {
+      "v=DMARC1; p=reject; rua=mailto:a@example.com; pct=50; adkim=s",
+      "v=DMARC1; p=bogus; rua=mailto:x@example.com",
+      "v=DMARC1; p=bogus",  // an error: no policy to apply
+      "v=DMARC1; p=none; ri=nope; np=reject"};
+  for (const std::string& t : texts) {
+    const auto first = ParseDmarcRecordCached(t);
+    const auto second = ParseDmarcRecordCached(t);
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first.get(), second.get()) << t;  // the second call is a hit
+    EXPECT_TRUE(SameParse(*first, ParseDmarcRecord(t))) << t;
+  }
+  EXPECT_FALSE(ParseDmarcRecordCached(texts[2])->ok());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3000; ++i) {
+        // Distinct texts beyond the cache's capacity as well as repeated ones.
+        const std::string text =
+            i % 2 == 0 ? texts[static_cast<size_t>(i / 2) % texts.size()]
+                       : "v=DMARC1; p=quarantine; pct=" + std::to_string((i * 4 + t) % 101) +
+                             "; rua=mailto:r" + std::to_string(i) + "@x.example";
+        if (!SameParse(*ParseDmarcRecordCached(text), ParseDmarcRecord(text))) ++wrong;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
 
 TEST(DmarcRecord, RecognisesVersionTag) {
   EXPECT_TRUE(IsDmarcRecord("v=DMARC1; p=none"));
