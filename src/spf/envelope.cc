@@ -1,5 +1,7 @@
 #include "spf/envelope.h"
 
+#include <memory>
+
 #include "spf/received.h"
 
 namespace mv {
@@ -145,8 +147,9 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
   int index = -1;
   for (const HeaderField* f : headers.All("Received")) {
     ++index;
-    ReceivedHop hop;
-    if (!ParseReceived(f->value, &hop) || !hop.has_from) continue;
+    const std::shared_ptr<const ParsedReceived> parsed = ParseReceivedCached(f->value);
+    const ReceivedHop& hop = parsed->hop;
+    if (!parsed->is_trace || !hop.has_from) continue;
     if (options.receivers.empty()) {
       if (!hop.ip || hop.ip->IsInternal()) continue;
     } else {

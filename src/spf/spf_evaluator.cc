@@ -1,6 +1,7 @@
 #include "spf/spf_evaluator.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -394,7 +395,8 @@ class Evaluation {
     }
     if (found == 0) return Make(SpfResult::kNone, "no SPF record at " + domain);
     if (found > 1) return Make(SpfResult::kPermError, "more than one SPF record at " + domain);
-    Result<SpfRecord> parsed = ParseSpfRecord(text);
+    const std::shared_ptr<const ParsedSpfRecord> cached = ParseSpfRecordCached(text);
+    const Result<SpfRecord>& parsed = cached->parsed;
     if (!parsed.ok()) {
       return Make(SpfResult::kPermError, "SPF record of " + domain + ": " + parsed.error());
     }

@@ -4,6 +4,7 @@
 
 #include "message/header_index.h"
 #include "spf/spf_macro.h"
+#include "util/bounded_cache.h"
 
 namespace mv {
 namespace {
@@ -218,6 +219,13 @@ Result<SpfRecord> ParseSpfRecord(std::string_view text) {
     record.directives.push_back(d);
   }
   return record;
+}
+
+std::shared_ptr<const ParsedSpfRecord> ParseSpfRecordCached(std::string_view text) {
+  constexpr size_t kCapacity = 4096;  // distinct record texts
+  static BoundedCache<std::shared_ptr<const ParsedSpfRecord>> cache(kCapacity);
+  return cache.GetOrCompute(
+      text, [](std::string_view t) { return std::make_shared<const ParsedSpfRecord>(t); });
 }
 
 }  // namespace mv

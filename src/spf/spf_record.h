@@ -3,6 +3,8 @@
 // text, which the caller keeps alive.
 #pragma once
 
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +39,22 @@ bool IsSpfRecord(std::string_view txt);
 
 // Parses a record for which IsSpfRecord() holds. The error message says which term is wrong.
 Result<SpfRecord> ParseSpfRecord(std::string_view text);
+
+// A record text together with its parse, whose views point into that text (so it is neither
+// copied nor moved).
+struct ParsedSpfRecord {
+  explicit ParsedSpfRecord(std::string_view record_text)
+      : text(record_text), parsed(ParseSpfRecord(text)) {}
+  ParsedSpfRecord(const ParsedSpfRecord&) = delete;
+  ParsedSpfRecord& operator=(const ParsedSpfRecord&) = delete;
+
+  const std::string text;
+  const Result<SpfRecord> parsed;
+};
+
+// ParseSpfRecord remembered by record text (thread-safe, bounded): the records of the big senders
+// and of their includes are evaluated for message after message. Shared and never modified.
+std::shared_ptr<const ParsedSpfRecord> ParseSpfRecordCached(std::string_view text);
 
 // RFC 7208 7.1 domain-spec: a macro-string (c, r, t not allowed) ending in a macro-expand or in
 // "." toplabel with an optional trailing dot.

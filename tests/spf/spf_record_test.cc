@@ -2,8 +2,79 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 namespace mv {
 namespace {
+
+bool SameDirectives(const SpfRecord& a, const SpfRecord& b) {
+  if (a.directives.size() != b.directives.size()) return false;
+  for (size_t i = 0; i < a.directives.size(); ++i) {
+    const SpfDirective& x = a.directives[i];
+    const SpfDirective& y = b.directives[i];
+    if (x.qualifier != y.qualifier || x.mechanism != y.mechanism || x.text != y.text ||
+        x.domain_spec != y.domain_spec || x.cidr4 != y.cidr4 || x.cidr6 != y.cidr6 ||
+        !(x.network == y.network)) {
+      return false;
+    }
+  }
+  return a.redirect == b.redirect && a.exp == b.exp && a.has_redirect == b.has_redirect &&
+         a.has_exp == b.has_exp;
+}
+
+bool SameParse(const Result<SpfRecord>& a, const Result<SpfRecord>& b) {
+  if (a.ok() != b.ok()) return false;
+  return a.ok() ? SameDirectives(*a, *b) : a.error() == b.error();
+}
+
+// The memoized parse gives what ParseSpfRecord gives (errors too), one shared parse per text whose
+// views point into the text it keeps, and stays right under concurrent use.
+TEST(SpfRecord, CachedParseEqualsParseAndIsShared) {
+  const std::vector<std::string> texts = {
+      "v=spf1 mx include:_spf.google.com ip4:203.0.113.0/24 ip6:2001:db8::/32 -all",
+      "v=spf1 a/24//64 exists:%{ir}.bl.example.net redirect=other.example exp=why.%{d}",
+      "v=spf1 ip4:300.1.2.3 -all",  // a syntax error
+      "v=spf1"};
+  for (const std::string& t : texts) {
+    std::string copy = t;  // the cache must keep its own text, not a view of the caller's
+    const auto first = ParseSpfRecordCached(copy);
+    copy.assign(copy.size(), '#');
+    const auto second = ParseSpfRecordCached(t);
+    EXPECT_EQ(first.get(), second.get()) << t;  // the second call is a hit
+    EXPECT_EQ(first->text, t);
+    EXPECT_TRUE(SameParse(first->parsed, ParseSpfRecord(t))) << t;
+    if (first->parsed.ok()) {
+      for (const SpfDirective& d : first->parsed->directives) {
+        EXPECT_GE(d.text.data(), first->text.data());
+        EXPECT_LE(d.text.data() + d.text.size(), first->text.data() + first->text.size());
+      }
+    }
+  }
+  EXPECT_FALSE(ParseSpfRecordCached(texts[2])->parsed.ok());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3000; ++i) {
+        // Repeated texts and, in between, more distinct ones than the cache keeps.
+        std::string text;
+        if (i % 2 == 0) {
+          text = texts[static_cast<size_t>(i / 2) % texts.size()];
+        } else {
+          text = "v=spf1 ip4:192.0.2." + std::to_string((i * 4 + t) % 256) + " include:s";
+          text += std::to_string(i);
+          text += ".example -all";
+        }
+        if (!SameParse(ParseSpfRecordCached(text)->parsed, ParseSpfRecord(text))) ++wrong;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
 
 TEST(SpfRecord, RecognisesVersionOneRecordsOnly) {
   EXPECT_TRUE(IsSpfRecord("v=spf1"));
