@@ -35,6 +35,11 @@ struct ArchiveOptions {
   // a 2 GB mbox of ~7 KB messages (bench_archive --rss): 12 MB peak RSS holding no message,
   // 21 MB holding the last 1024, 130 MB holding the last 16384.
   size_t chunk_size = size_t{8} << 20;
+  // An uncompressed mbox that is a regular file is mapped (mmap) a window of about chunk_size at a
+  // time instead of being copied into chunks with read(2): messages are views into the page cache
+  // and the same bound holds, since a window is unmapped when no message points into it any more.
+  // False reads every input with read(2) (tests compare the two paths).
+  bool map_files = true;
   // A message (or single-message file) larger than this is not held in memory: it is skipped and
   // handed on as a record with `read_error` set and empty bytes. A message longer than a chunk
   // gets its own buffer, grown by doubling up to max_message_size + chunk_size / 4, so the peak

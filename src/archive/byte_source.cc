@@ -63,6 +63,9 @@ class FdSource : public ByteSource {
   }
 
   uint64_t SizeHint() const override { return size_hint_; }
+  // Only files opened here: an inherited descriptor (stdin redirected from a file) may not be at
+  // offset 0, and read(2) honours its position where a mapping would not.
+  int MappableFd() const override { return owned_ && size_hint_ > 0 ? fd_ : -1; }
 
  private:
   int fd_;

@@ -24,6 +24,10 @@ class ByteSource {
   virtual Result<uint64_t> Skip(uint64_t n);
   // Total bytes the stream will yield when known cheaply (a regular uncompressed file), else 0.
   virtual uint64_t SizeHint() const { return 0; }
+  // A descriptor for a regular, uncompressed file that this stream reads from offset 0 to
+  // SizeHint(), so that a reader may map the file instead of reading it; -1 otherwise (pipes,
+  // stdin, decompressors). The source keeps ownership.
+  virtual int MappableFd() const { return -1; }
 };
 
 // Reads all of an in-memory string (tests and benchmarks feed the splitter with it).

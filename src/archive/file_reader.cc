@@ -62,8 +62,13 @@ bool FileReader::Open(RawMessage* out) {
         break;
     }
   }
-  if (mbox)
-    splitter_ = std::make_unique<MboxSplitter>(source_.get(), options_, head_, begin_, end_);
+  if (mbox) {
+    if (int fd = source_->MappableFd(); fd >= 0 && options_.map_files) {
+      splitter_ = std::make_unique<MboxSplitter>(fd, source_->SizeHint(), options_, begin_, end_);
+    } else {
+      splitter_ = std::make_unique<MboxSplitter>(source_.get(), options_, head_, begin_, end_);
+    }
+  }
   return false;
 }
 

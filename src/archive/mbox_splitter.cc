@@ -1,6 +1,7 @@
 #include "archive/mbox_splitter.h"
 
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "archive/line_start_scan.h"
+#include "archive/mapped_window.h"
 
 namespace mv {
 
@@ -70,6 +72,7 @@ MboxSplitter::MboxSplitter(ByteSource* source, const ArchiveOptions& options, st
   options_.chunk_size = std::max<size_t>(options_.chunk_size, 64);
   cap_ = std::max(options_.chunk_size, head.size());
   buf_ = std::make_shared_for_overwrite<char[]>(cap_);
+  data_ = buf_.get();
   std::memcpy(buf_.get(), head.data(), head.size());
   len_ = head.size();
   // A range far into the stream: drop what lies before it (lseek on plain files), keeping a few
@@ -88,6 +91,15 @@ MboxSplitter::MboxSplitter(ByteSource* source, const ArchiveOptions& options, st
   }
 }
 
+MboxSplitter::MboxSplitter(int fd, uint64_t file_size, const ArchiveOptions& options,
+                           uint64_t begin, uint64_t end)
+    : map_fd_(fd), file_size_(file_size), options_(options), begin_(begin), end_(end) {
+  options_.chunk_size = std::max<size_t>(options_.chunk_size, 64);
+  // Nothing is mapped yet; the first Fill maps from here. A range starts a few bytes early so the
+  // separator test can see the empty line in front of `begin`.
+  if (begin_ > kLookBack + 1) base_ = begin_ - kLookBack - 1;
+}
+
 bool MboxSplitter::LineIsEmpty(uint64_t nl) const {
   if (nl == 0) return true;
   if (nl - 1 < base_) return false;
@@ -97,7 +109,7 @@ bool MboxSplitter::LineIsEmpty(uint64_t nl) const {
   return nl - 1 == 0 || (nl - 2 >= base_ && *At(nl - 2) == '\n');
 }
 
-bool MboxSplitter::Fill(uint64_t keep_from) {
+bool MboxSplitter::ReadChunk(uint64_t keep_from) {
   if (eof_) return false;
   keep_from = std::clamp(keep_from, base_, End());
   const size_t keep = End() - keep_from;
@@ -126,6 +138,7 @@ bool MboxSplitter::Fill(uint64_t keep_from) {
     buf_ = std::move(fresh);
     cap_ = new_cap;
   }
+  data_ = buf_.get();
   base_ = keep_from;
   len_ = keep;
   while (len_ < cap_) {
@@ -142,6 +155,51 @@ bool MboxSplitter::Fill(uint64_t keep_from) {
     len_ += *r;
   }
   return len_ > keep;
+}
+
+bool MboxSplitter::MapWindow(uint64_t keep_from) {
+  if (eof_) return false;
+  keep_from = std::clamp(keep_from, base_, End());
+  const uint64_t keep = End() - keep_from;
+  const size_t chunk = options_.chunk_size;
+  const size_t min_room = std::max<size_t>(chunk / 4, 16);
+  // As with read buffers: a message that fills a window doubles the next one (so remapping a huge
+  // message costs linear time), up to a little past max_message_size.
+  uint64_t want = chunk;
+  if (keep + min_room > chunk) {
+    const uint64_t max_len = std::max(chunk, options_.max_message_size + min_room + 8);
+    want = std::max<uint64_t>(2 * uint64_t{len_}, keep + min_room);
+    if (want >= options_.max_message_size) want = std::max(max_len, keep + min_room);
+  }
+  // The size taken at open bounds every window. Each new window checks that the file has not
+  // shrunk since: mapping past its end would raise SIGBUS at the first touch, so a shorter file
+  // ends the stream with an error (like a failed read) instead.
+  struct stat st;
+  if (::fstat(map_fd_, &st) == 0 && static_cast<uint64_t>(st.st_size) < file_size_) {
+    error_ = Status::Error("file shrank from " + std::to_string(file_size_) + " to " +
+                           std::to_string(st.st_size) + " bytes while being read");
+    file_size_ = static_cast<uint64_t>(st.st_size);
+  }
+  const uint64_t until = std::min(file_size_, keep_from + want);
+  if (until <= End()) {
+    eof_ = true;
+    return false;
+  }
+  Result<std::shared_ptr<const char>> window =
+      MapFileRange(map_fd_, keep_from, static_cast<size_t>(until - keep_from));
+  if (!window.ok()) {
+    error_ = window.status();
+    eof_ = true;
+    return false;
+  }
+  // Assigning drops the splitter's hold on the previous window; it is unmapped once the messages
+  // that point into it are gone too.
+  window_ = std::move(*window);
+  data_ = window_.get();
+  base_ = keep_from;
+  len_ = static_cast<size_t>(until - keep_from);
+  if (until == file_size_) eof_ = true;
+  return true;
 }
 
 MboxSplitter::Event MboxSplitter::InputError(RawMessage* out, uint64_t offset, uint64_t size,
@@ -178,11 +236,11 @@ bool MboxSplitter::FindFirst(RawMessage* out, Event* event) {
   if (begin_ == 0 && base_ == 0) {
     while (len_ < 5 && Fill(0)) {
     }
-    if (len_ >= 5 && StartsWithFrom(buf_.get())) found = 0;
+    if (len_ >= 5 && StartsWithFrom(At(0))) found = 0;
   }
   uint64_t scan = std::max(begin_ > 0 ? begin_ - 1 : 0, base_);
   while (found == kNone) {
-    const char* hit = End() - scan >= 2 ? FindLineStart<'F'>(At(scan), At(End())) : nullptr;
+    const char* hit = scan + 2 <= End() ? FindLineStart<'F'>(At(scan), At(End())) : nullptr;
     if (hit == nullptr) {
       scan = std::max(scan, End() > 0 ? End() - 1 : 0);
       if (!Fill(scan > kLookBack ? scan - kLookBack : 0)) break;
@@ -329,35 +387,61 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
                       " bytes exceeds the maximum message size of " + std::to_string(max_size) +
                       " bytes; skipped";
   } else {
-    uint64_t first = hdr;
-    size_t n = end_msg - hdr;
-    if (!quotes_.empty()) {
-      // mboxrd: each /^>+From / line loses its first '>'. Compact in place, moving whichever side
-      // of the quotes is shorter: the bytes before them to the right, or those after to the left.
-      const size_t k = quotes_.size();
-      if (quotes_.back() - hdr < end_msg - quotes_.front()) {
-        for (size_t j = k; j-- > 0;) {
-          uint64_t from = j == 0 ? hdr : quotes_[j - 1] + 1;
-          std::memmove(At(from) + (k - j), At(from), quotes_[j] - from);
-        }
-        first = hdr + k;
-      } else {
-        char* w = At(quotes_[0]);
-        for (size_t j = 0; j < k; ++j) {
-          uint64_t from = quotes_[j] + 1;
-          uint64_t to = j + 1 < k ? quotes_[j + 1] : end_msg;
-          std::memmove(w, At(from), to - from);
-          w += to - from;
-        }
-      }
-      n -= k;
-    }
-    out->buffer = buf_;
-    out->bytes = std::string_view(At(first), n);
+    HandOn(hdr, end_msg, out);
   }
   pos_ = next;
   if (next == kNone || next >= end_) state_ = State::kFinished;
   return Event::kMessage;
+}
+
+// Hands on [hdr, end_msg) with one '>' dropped at each offset in quotes_ (mboxrd).
+void MboxSplitter::HandOn(uint64_t hdr, uint64_t end_msg, RawMessage* out) {
+  const size_t k = quotes_.size();
+  const size_t n = end_msg - hdr - k;
+  if (k == 0) {
+    if (mapped()) {
+      out->buffer = window_;
+    } else {
+      out->buffer = buf_;
+    }
+    out->bytes = std::string_view(At(hdr), n);
+    return;
+  }
+  if (mapped()) {
+    // A window is the page cache, read-only: the message gets its own copy.
+    auto copy = std::make_shared_for_overwrite<char[]>(n);
+    char* w = copy.get();
+    uint64_t from = hdr;
+    for (uint64_t quote : quotes_) {
+      std::memcpy(w, At(from), quote - from);
+      w += quote - from;
+      from = quote + 1;
+    }
+    std::memcpy(w, At(from), end_msg - from);
+    out->bytes = std::string_view(copy.get(), n);
+    out->buffer = std::move(copy);
+    return;
+  }
+  // Compact in place, moving whichever side of the quotes is shorter: the bytes before them to the
+  // right, or those after to the left.
+  uint64_t first = hdr;
+  if (quotes_.back() - hdr < end_msg - quotes_.front()) {
+    for (size_t j = k; j-- > 0;) {
+      uint64_t from = j == 0 ? hdr : quotes_[j - 1] + 1;
+      std::memmove(Mutable(from) + (k - j), At(from), quotes_[j] - from);
+    }
+    first = hdr + k;
+  } else {
+    char* w = Mutable(quotes_[0]);
+    for (size_t j = 0; j < k; ++j) {
+      uint64_t from = quotes_[j] + 1;
+      uint64_t to = j + 1 < k ? quotes_[j + 1] : end_msg;
+      std::memmove(w, At(from), to - from);
+      w += to - from;
+    }
+  }
+  out->buffer = buf_;
+  out->bytes = std::string_view(At(first), n);
 }
 
 // mboxcl2: a Content-Length that puts the end of the body exactly on a "From " line (after at

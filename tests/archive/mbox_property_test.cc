@@ -1,5 +1,6 @@
 // Property checks on random mbox-like byte soup (separators, quotes, CR, Content-Length headers):
-// the result never depends on the chunk size, and byte ranges always tile (mboxrd/mboxo).
+// the result never depends on the chunk size or on reading versus mapping the file, and byte ranges
+// always tile (mboxrd/mboxo).
 #include <gtest/gtest.h>
 
 #include "archive_test_util.h"
@@ -69,6 +70,11 @@ TEST(MboxProperty, ChunkSizeInvariantAndRangesTile) {
         options.chunk_size = chunk;
         ASSERT_EQ(Flatten(ReadPath(path, options)), whole)
             << "round " << round << " chunk " << chunk << " data: " << data;
+        // The read(2) path agrees with the mapped one (the default for a regular file).
+        options.map_files = false;
+        ASSERT_EQ(Flatten(ReadPath(path, options)), whole)
+            << "read path, round " << round << " chunk " << chunk << " data: " << data;
+        options.map_files = true;
       }
       if (v == MboxVariant::kAuto || v == MboxVariant::kMboxcl2) continue;
       // Two-way splits; the junk record (bytes before the first separator) belongs to range 0.
