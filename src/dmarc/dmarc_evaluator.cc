@@ -6,7 +6,6 @@
 #include "dmarc/address.h"
 #include "dmarc/org_domain.h"
 #include "message/header_index.h"
-#include "util/bounded_cache.h"
 
 namespace mv {
 namespace {
@@ -113,11 +112,7 @@ Result<std::string> ExtractFromDomain(const std::vector<std::string_view>& from_
   if (from_values.size() > 1) {
     return Status::Error(std::to_string(from_values.size()) + " From header fields");
   }
-  // The pipeline reads the From domain twice per message (to prefetch the DMARC questions of a
-  // batch, then to evaluate), and the result depends on the field value alone.
-  constexpr size_t kCapacity = 4096;
-  static BoundedCache<Result<std::string>> cache(kCapacity);
-  return cache.GetOrCompute(from_values[0], FromDomainOf);
+  return FromDomainOf(from_values[0]);
 }
 
 std::vector<DnsQuestion> CollectDmarcQuestions(std::string_view from_domain) {

@@ -1,7 +1,5 @@
 #include "spf/envelope.h"
 
-#include <memory>
-
 #include "spf/received.h"
 
 namespace mv {
@@ -147,9 +145,8 @@ SpfEnvelope ExtractEnvelope(const HeaderIndex& headers, const EnvelopeOptions& o
   int index = -1;
   for (const HeaderField* f : headers.All("Received")) {
     ++index;
-    const std::shared_ptr<const ParsedReceived> parsed = ParseReceivedCached(f->value);
-    const ReceivedHop& hop = parsed->hop;
-    if (!parsed->is_trace || !hop.has_from) continue;
+    ReceivedHop hop;
+    if (!ParseReceived(f->value, &hop) || !hop.has_from) continue;
     if (options.receivers.empty()) {
       if (!hop.ip || hop.ip->IsInternal()) continue;
     } else {

@@ -1,10 +1,8 @@
 #include "spf/received.h"
 
-#include <utility>
 #include <vector>
 
 #include "message/header_index.h"
-#include "util/bounded_cache.h"
 
 namespace mv {
 namespace {
@@ -207,16 +205,6 @@ bool ParseReceived(std::string_view value, ReceivedHop* hop) {
   }
   if (hop->has_from) ReadFromClause(from_clause, hop);
   return hop->has_from || has_by;
-}
-
-std::shared_ptr<const ParsedReceived> ParseReceivedCached(std::string_view value) {
-  constexpr size_t kCapacity = 8192;  // distinct field values
-  static BoundedCache<std::shared_ptr<const ParsedReceived>> cache(kCapacity);
-  return cache.GetOrCompute(value, [](std::string_view v) {
-    auto parsed = std::make_shared<ParsedReceived>();
-    parsed->is_trace = ParseReceived(v, &parsed->hop);
-    return std::shared_ptr<const ParsedReceived>(std::move(parsed));
-  });
 }
 
 }  // namespace mv

@@ -8,7 +8,6 @@
 //   qmail                   from RDNS (HELO HELO) (IP) by ...  /  from unknown (HELO h) (user@IP)
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,15 +29,6 @@ struct ReceivedHop {
 // Parses the value of a Received field (folding allowed). False when there is neither a from- nor a
 // by-clause, i.e. when the value is not a Received trace at all.
 bool ParseReceived(std::string_view value, ReceivedHop* hop);
-
-struct ParsedReceived {
-  bool is_trace = false;  // what ParseReceived returned
-  ReceivedHop hop;
-};
-// ParseReceived remembered by field value (thread-safe, bounded): the pipeline recovers each
-// message's envelope twice (to prefetch a batch's SPF questions, then to check), and relays stamp
-// the same internal hops on many messages. Shared and never modified.
-std::shared_ptr<const ParsedReceived> ParseReceivedCached(std::string_view value);
 
 // Shell-style match of `pattern` (* and ?) against a host name, ignoring ASCII case.
 bool HostMatchesGlob(std::string_view pattern, std::string_view host);

@@ -73,46 +73,6 @@ TEST(OrganizationalDomain, CachedAnswersEqualFirstAnswersAcrossThreads) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
-// ExtractFromDomain remembers its answer per From value (the pipeline asks twice per message): the
-// second reading, and readings from several threads, say exactly what the first did, errors too.
-TEST(ExtractFromDomain, RememberedAnswersEqualTheFirstReading) {
-  const std::vector<std::string> values = {" Joe <joe@Mail.Example.com>",
-                                           "a@x.example, b@x.example",
-                                           "Joe <joe@[192.0.2.1]>",
-                                           "undisclosed-recipients:;",
-                                           "\"a,b\" <c@d.example>",
-                                           "broken <a@b.example",
-                                           "x@-bad-.example"};
-  std::vector<Result<std::string>> first;
-  for (const std::string& v : values) first.push_back(ExtractFromDomain({v}));
-  ASSERT_TRUE(first[0].ok());
-  EXPECT_EQ(*first[0], "mail.example.com");
-  EXPECT_EQ(first[1].error(), "From header field holds 2 mailboxes");
-  EXPECT_FALSE(first[2].ok());
-  auto same = [&](size_t k) {
-    Result<std::string> again = ExtractFromDomain({values[k]});
-    if (again.ok() != first[k].ok()) return false;
-    return again.ok() ? *again == *first[k] : again.error() == first[k].error();
-  };
-  for (size_t k = 0; k < values.size(); ++k) EXPECT_TRUE(same(k)) << values[k];
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < 2000; ++i) {
-        if (!same(static_cast<size_t>(i) % values.size())) ++wrong;
-        // Fresh values too, so that misses and inserts race with the hits.
-        std::string fresh = std::to_string(i);
-        fresh += "@Example.ORG";
-        Result<std::string> d = ExtractFromDomain({fresh});
-        if (!d.ok() || *d != "example.org") ++wrong;
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(wrong.load(), 0);
-}
-
 TEST(FromFieldValues, EveryFromFieldInOrder) {
   const std::string message =
       "from: Joe <joe@example.com>\r\nTo: x@example.net\r\nFROM: ann@example.org\r\n\r\n";

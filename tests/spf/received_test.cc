@@ -2,11 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <string>
-#include <thread>
-#include <vector>
-
 namespace mv {
 namespace {
 
@@ -130,52 +125,6 @@ TEST(ReceivedParser, HopsWithoutAClientAddress) {
       ParseReceived(" from [81.2.69.142] (helo=[10.0.0.7]) by mx1.example.com with esmtp", &hop));
   EXPECT_EQ(hop.ip->ToString(), "81.2.69.142");
   EXPECT_EQ(hop.helo, "[10.0.0.7]");
-}
-
-bool SameHop(const ReceivedHop& a, const ReceivedHop& b) {
-  return a.has_from == b.has_from && a.from_name == b.from_name && a.helo == b.helo &&
-         a.rdns == b.rdns && a.ip == b.ip && a.by == b.by && a.protocol == b.protocol;
-}
-
-// The memoized parse says what ParseReceived says for every sample (and for values that are no
-// trace), is shared on a hit, and stays right when threads use it at once.
-TEST(ReceivedParser, CachedParseEqualsParse) {
-  std::vector<std::string> values;
-  for (const Sample& s : kSamples) values.push_back(s.value);
-  values.push_back("not a trace at all");
-  values.push_back("");
-  for (const std::string& v : values) {
-    ReceivedHop hop;
-    const bool is_trace = ParseReceived(v, &hop);
-    const auto first = ParseReceivedCached(v);
-    const auto second = ParseReceivedCached(v);
-    EXPECT_EQ(first.get(), second.get()) << v;
-    EXPECT_EQ(first->is_trace, is_trace) << v;
-    EXPECT_TRUE(SameHop(first->hop, hop)) << v;
-  }
-  EXPECT_FALSE(ParseReceivedCached("not a trace at all")->is_trace);
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 3000; ++i) {
-        std::string v;
-        if (i % 2 == 0) {
-          v = values[static_cast<size_t>(i / 2) % values.size()];
-        } else {
-          v = " from h" + std::to_string(i) + ".example.org (h.example.org [192.0.2.";
-          v += std::to_string((i * 4 + t) % 256);
-          v += "]) by mx.example.net with ESMTP; Mon, 8 Jan 2024 10:15:02 +0100";
-        }
-        ReceivedHop hop;
-        const bool is_trace = ParseReceived(v, &hop);
-        const auto cached = ParseReceivedCached(v);
-        if (cached->is_trace != is_trace || !SameHop(cached->hop, hop)) ++wrong;
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(ReceivedParser, GlobsMatchHostNamesWithoutCase) {
