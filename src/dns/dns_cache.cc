@@ -28,15 +28,17 @@ struct KeyHash {
   }
 };
 
+using SharedAnswer = std::shared_ptr<const DnsAnswer>;
+
 // One upstream query that several askers may wait on.
 struct Flight {
-  std::promise<DnsAnswer> promise;
-  std::shared_future<DnsAnswer> future = promise.get_future().share();
+  std::promise<SharedAnswer> promise;
+  std::shared_future<SharedAnswer> future = promise.get_future().share();
 };
 
 struct Entry {
   Key key;
-  DnsAnswer answer;
+  SharedAnswer answer;
   DnsClock::TimePoint expires;
   std::shared_ptr<Flight> flight;  // set while the query is in flight; the answer is not valid yet
 };
@@ -63,15 +65,15 @@ class DnsCache::Impl {
         per_shard_cap_(std::max<size_t>(1, options.max_entries / shard_count_)),
         shards_(new Shard[shard_count_]) {}
 
-  DnsAnswer Lookup(std::string_view name, DnsType type) {
+  SharedAnswer Lookup(std::string_view name, DnsType type) {
     lookups_.fetch_add(1, std::memory_order_relaxed);
     Key key{NormalizeDnsName(name), type};
     if (!IsQueryableDnsName(key.name)) {
       // Decided here for every source alike, so that a zone replay of a live run agrees.
-      DnsAnswer bad;
-      bad.status = DnsStatus::kPermError;
-      bad.source = "cache";
-      bad.error = "not a queryable DNS name: '" + key.name + "'";
+      auto bad = std::make_shared<DnsAnswer>();
+      bad->status = DnsStatus::kPermError;
+      bad->source = "cache";
+      bad->error = "not a queryable DNS name: '" + key.name + "'";
       return bad;
     }
     Shard& shard = ShardFor(key);
@@ -85,7 +87,7 @@ class DnsCache::Impl {
         if (e.flight) {
           misses_.fetch_add(1, std::memory_order_relaxed);
           coalesced_.fetch_add(1, std::memory_order_relaxed);
-          std::shared_future<DnsAnswer> future = e.flight->future;
+          std::shared_future<SharedAnswer> future = e.flight->future;
           lock.unlock();
           return future.get();
         }
@@ -97,12 +99,13 @@ class DnsCache::Impl {
       }
       misses_.fetch_add(1, std::memory_order_relaxed);
       DnsAnswer held;
-      if (HeldAnswer(key.name, now, &held)) return held;
+      if (HeldAnswer(key.name, now, &held))
+        return std::make_shared<const DnsAnswer>(std::move(held));
       mine = std::make_shared<Flight>();
       BeginFlightLocked(shard, key, it, mine);
     }
     queries_.fetch_add(1, std::memory_order_relaxed);
-    DnsAnswer answer = source_->Lookup(key.name, type);
+    auto answer = std::make_shared<const DnsAnswer>(source_->Lookup(key.name, type));
     Complete(shard, key, mine, answer);
     return answer;
   }
@@ -141,7 +144,8 @@ class DnsCache::Impl {
         answer.status = DnsStatus::kTempError;
         answer.error = "DNS source returned too few answers";
       }
-      Complete(*jobs[i].shard, jobs[i].key, jobs[i].flight, std::move(answer));
+      Complete(*jobs[i].shard, jobs[i].key, jobs[i].flight,
+               std::make_shared<const DnsAnswer>(std::move(answer)));
     }
   }
 
@@ -177,7 +181,7 @@ class DnsCache::Impl {
       shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
       return;
     }
-    shard.lru.push_front(Entry{key, DnsAnswer(), DnsClock::TimePoint(), std::move(flight)});
+    shard.lru.push_front(Entry{key, nullptr, DnsClock::TimePoint(), std::move(flight)});
     shard.index.emplace(key, shard.lru.begin());
     EvictLocked(shard);
   }
@@ -195,7 +199,8 @@ class DnsCache::Impl {
 
   // Stores the source's answer, wakes the askers waiting for it and starts a hold on a timeout.
   void Complete(Shard& shard, const Key& key, const std::shared_ptr<Flight>& flight,
-                const DnsAnswer& answer) {
+                const SharedAnswer& shared) {
+    const DnsAnswer& answer = *shared;
     const DnsClock::TimePoint now = clock_->Now();
     if (IsFailure(answer)) failures_.fetch_add(1, std::memory_order_relaxed);
     if (answer.timeout) {
@@ -206,16 +211,16 @@ class DnsCache::Impl {
       std::lock_guard<std::mutex> lock(shard.mu);
       auto it = shard.index.find(key);
       if (it == shard.index.end()) {  // evicted while in flight cannot happen; re-added if it did
-        shard.lru.push_front(Entry{key, answer, ExpiryFor(answer, now), nullptr});
+        shard.lru.push_front(Entry{key, shared, ExpiryFor(answer, now), nullptr});
         shard.index.emplace(key, shard.lru.begin());
         EvictLocked(shard);
       } else if (it->second->flight == flight) {
-        it->second->answer = answer;
+        it->second->answer = shared;
         it->second->expires = ExpiryFor(answer, now);
         it->second->flight.reset();
       }
     }
-    flight->promise.set_value(answer);
+    flight->promise.set_value(shared);
   }
 
   DnsClock::TimePoint ExpiryFor(const DnsAnswer& a, DnsClock::TimePoint now) const {
@@ -282,6 +287,10 @@ DnsCache::DnsCache(DnsResolver* source, DnsCacheOptions options)
 DnsCache::~DnsCache() = default;
 
 DnsAnswer DnsCache::Lookup(std::string_view name, DnsType type) {
+  return *impl_->Lookup(name, type);
+}
+
+std::shared_ptr<const DnsAnswer> DnsCache::LookupShared(std::string_view name, DnsType type) {
   return impl_->Lookup(name, type);
 }
 
@@ -293,7 +302,7 @@ std::vector<DnsAnswer> DnsCache::LookupMany(std::span<const DnsQuestion> questio
   impl_->Prefetch(questions);
   std::vector<DnsAnswer> answers;
   answers.reserve(questions.size());
-  for (const DnsQuestion& q : questions) answers.push_back(impl_->Lookup(q.name, q.type));
+  for (const DnsQuestion& q : questions) answers.push_back(*impl_->Lookup(q.name, q.type));
   return answers;
 }
 

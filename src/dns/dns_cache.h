@@ -47,6 +47,7 @@ class DnsCache : public DnsResolver {
   ~DnsCache() override;
 
   DnsAnswer Lookup(std::string_view name, DnsType type) override;
+  std::shared_ptr<const DnsAnswer> LookupShared(std::string_view name, DnsType type) override;
   // De-duplicates the batch, skips fresh, in-flight and held keys and asks the source for the rest
   // in one LookupMany call (concurrently for the live source).
   void Prefetch(std::span<const DnsQuestion> questions) override;

@@ -44,6 +44,13 @@ DnsAnswer RecordingResolver::Lookup(std::string_view name, DnsType type) {
   return answer;
 }
 
+std::shared_ptr<const DnsAnswer> RecordingResolver::LookupShared(std::string_view name,
+                                                                 DnsType type) {
+  std::shared_ptr<const DnsAnswer> answer = inner_->LookupShared(name, type);
+  Record(NormalizeDnsName(name), type, *answer);
+  return answer;
+}
+
 void RecordingResolver::Prefetch(std::span<const DnsQuestion> questions) {
   // Only answers handed out are evidence; prefetched ones are recorded when Lookup uses them.
   inner_->Prefetch(questions);

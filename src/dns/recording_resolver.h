@@ -25,6 +25,7 @@ class RecordingResolver : public DnsResolver {
   RecordingResolver(DnsResolver* inner, std::string path);
 
   DnsAnswer Lookup(std::string_view name, DnsType type) override;
+  std::shared_ptr<const DnsAnswer> LookupShared(std::string_view name, DnsType type) override;
   void Prefetch(std::span<const DnsQuestion> questions) override;
   std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
 

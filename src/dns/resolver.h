@@ -3,6 +3,7 @@
 // any run can be replayed offline with identical answers. Implementations are thread-safe.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,13 @@ class DnsResolver {
 
   // Answers one question, blocking until the answer (or a timeout) arrives. CNAMEs are followed.
   virtual DnsAnswer Lookup(std::string_view name, DnsType type) = 0;
+
+  // The same answer, shared instead of copied: the cache hands out the answer it holds, so the
+  // hot callers (a key, an SPF or DMARC record per message) do not copy records and strings on
+  // every hit. The default wraps Lookup.
+  virtual std::shared_ptr<const DnsAnswer> LookupShared(std::string_view name, DnsType type) {
+    return std::make_shared<const DnsAnswer>(Lookup(name, type));
+  }
 
   // Starts resolving a batch of questions concurrently so that later Lookup calls for them are
   // cache hits. Sources that answer from memory need not do anything. Returns when the batch is

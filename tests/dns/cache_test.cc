@@ -45,6 +45,28 @@ TEST(DnsCache, HitsUntilTheTtlExpires) {
   EXPECT_EQ(s.entries, 1u);
 }
 
+TEST(DnsCache, SharedLookupsHandOutTheHeldAnswer) {
+  Fixture f;
+  f.zone.AddTxt("k.example", {"v=DKIM1; ", "p=x"}, 10);
+  DnsCache cache(&f.counting, f.Options());
+  std::shared_ptr<const DnsAnswer> first = cache.LookupShared("k.example", DnsType::kTxt);
+  std::shared_ptr<const DnsAnswer> again = cache.LookupShared("K.EXAMPLE.", DnsType::kTxt);
+  EXPECT_EQ(first.get(), again.get());  // a hit is the same object, not a copy
+  ASSERT_TRUE(first->ok());
+  ASSERT_EQ(first->records.size(), 1u);
+  EXPECT_EQ(first->records[0].JoinedTxt(), "v=DKIM1; p=x");
+  const DnsAnswer copy = cache.Lookup("k.example", DnsType::kTxt);
+  EXPECT_EQ(copy.records[0].txt, first->records[0].txt);
+  EXPECT_EQ(f.counting.lookups(), 1);
+  EXPECT_EQ(cache.stats().hits, 2u);
+  f.clock.Advance(seconds(10));
+  std::shared_ptr<const DnsAnswer> fresh = cache.LookupShared("k.example", DnsType::kTxt);
+  EXPECT_NE(fresh.get(), first.get());  // expired: asked again
+  EXPECT_EQ(f.counting.lookups(), 2);
+  EXPECT_EQ(first->records[0].JoinedTxt(), "v=DKIM1; p=x");  // still valid for its holder
+  EXPECT_EQ(cache.LookupShared("bad..name", DnsType::kTxt)->status, DnsStatus::kPermError);
+}
+
 TEST(DnsCache, ClampsTtls) {
   Fixture f;
   f.zone.AddTxt("short.example", {"s"}, 0);

@@ -99,6 +99,18 @@ TEST(RecordingResolver, ReplayGivesIdenticalAnswers) {
   EXPECT_EQ(replay.Lookup("unasked.example.org", DnsType::kTxt).status, DnsStatus::kNxDomain);
 }
 
+TEST(RecordingResolver, SharedLookupsAreRecordedToo) {
+  MemoryDnsSource live("dns");
+  FillSource(&live);
+  RecordingResolver recorder(&live, "/nonexistent/unused");
+  std::shared_ptr<const DnsAnswer> a = recorder.LookupShared("example.com", DnsType::kTxt);
+  ASSERT_TRUE(a->ok());
+  EXPECT_EQ(recorder.size(), 1u);
+  Result<std::string> text = recorder.Render();
+  ASSERT_TRUE(text.ok()) << text.error();
+  EXPECT_NE(text->find("ip4:192.0.2.0/24 -all"), std::string::npos) << *text;
+}
+
 TEST(RecordingResolver, OutputIsSortedAndDeterministic) {
   MemoryDnsSource live("dns");
   FillSource(&live);
