@@ -185,12 +185,12 @@ bool VerifyDigestSignature(const DkimKey& key, DkimHash hash, std::string_view d
 }
 
 DkimKeyParse DkimKeyCache::Get(std::string_view record) {
-  std::string text(record);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = entries_.find(text);
+    auto it = entries_.find(record);
     if (it != entries_.end()) return it->second;
   }
+  std::string text(record);
   // Parse outside the lock: two threads may both parse a new key, which is harmless.
   DkimKeyParse parsed = ParseDkimKeyRecord(record);
   std::lock_guard<std::mutex> lock(mu_);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -87,9 +88,14 @@ class DkimKeyCache {
   size_t size() const;
 
  private:
+  // Looked up by string_view: a hit copies neither the record text nor builds a key string.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   mutable std::mutex mu_;
   size_t capacity_;
-  std::unordered_map<std::string, DkimKeyParse> entries_;
+  std::unordered_map<std::string, DkimKeyParse, TextHash, std::equal_to<>> entries_;
   std::deque<std::string> order_;  // insertion order, for eviction
 };
 

@@ -76,7 +76,8 @@ bool ObtainKeys(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
   const DkimSignature& sig = p->parse.sig;
   DkimResult* r = p->result;
   const std::string name = std::string(sig.s) + "._domainkey." + sig.domain;
-  DnsAnswer answer = resolver->Lookup(name, DnsType::kTxt);
+  const std::shared_ptr<const DnsAnswer> shared = resolver->LookupShared(name, DnsType::kTxt);
+  const DnsAnswer& answer = *shared;
   r->key_source = answer.source;
   switch (answer.status) {
     case DnsStatus::kOk:
@@ -100,7 +101,9 @@ bool ObtainKeys(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
   bool any = false;
   for (const DnsRecord& rec : answer.records) {
     if (rec.type != DnsType::kTxt) continue;
-    DkimKeyParse parsed = cache->Get(rec.JoinedTxt());
+    // One character string is the usual record: no need to join.
+    DkimKeyParse parsed =
+        rec.txt.size() == 1 ? cache->Get(rec.txt.front()) : cache->Get(rec.JoinedTxt());
     DkimReason reason = parsed.reason;
     std::string detail = parsed.detail;
     if (reason == DkimReason::kOk) reason = KeyProblem(sig, *parsed.key, &detail);
