@@ -3,15 +3,17 @@
 #include <mimetic/rfc822/addresslist.h>
 
 #include <exception>
+#include <utility>
 
 namespace mv {
 namespace {
 
 enum class TokenKind { kAtom, kQuoted, kLiteral, kSpecial };
 
+// Views into the unfolded value, which outlives the tokens (ParseAddressList keeps it).
 struct Token {
   TokenKind kind;
-  std::string text;  // atom text, quoted string or literal with its delimiters, or the special char
+  std::string_view text;  // atom, quoted string or literal with its delimiters, or the special
   bool Is(char c) const { return kind == TokenKind::kSpecial && text.size() == 1 && text[0] == c; }
   bool IsWord() const { return kind == TokenKind::kAtom || kind == TokenKind::kQuoted; }
 };
@@ -57,17 +59,17 @@ Status Tokenize(std::string_view v, std::vector<Token>* tokens, std::string* cle
   size_t i = 0;
   auto at = [&](size_t p) { return " at byte " + std::to_string(p); };
   bool spaced = false;  // white space or a comment since the previous token
-  auto emit = [&](TokenKind kind, std::string text) {
+  auto emit = [&](TokenKind kind, std::string_view text) {
     auto phrase_part = [](const Token& t) {
       return t.kind == TokenKind::kAtom || t.kind == TokenKind::kQuoted || t.Is('.');
     };
-    Token tok{kind, std::move(text)};
+    const Token tok{kind, text};
     if (spaced && !tokens->empty() && phrase_part(tokens->back()) && phrase_part(tok)) {
       cleaned->push_back(' ');
     }
     spaced = false;
     cleaned->append(tok.text);
-    tokens->push_back(std::move(tok));
+    tokens->push_back(tok);
   };
   while (i < v.size()) {
     const unsigned char c = static_cast<unsigned char>(v[i]);
@@ -117,14 +119,13 @@ Status Tokenize(std::string_view v, std::vector<Token>* tokens, std::string* cle
             std::string(c == '"' ? "unterminated quoted string" : "unterminated domain literal") +
             at(start));
       }
-      emit(c == '"' ? TokenKind::kQuoted : TokenKind::kLiteral,
-           std::string(v.substr(start, i - start)));
+      emit(c == '"' ? TokenKind::kQuoted : TokenKind::kLiteral, v.substr(start, i - start));
     } else if (IsAtext(c)) {
       const size_t start = i;
       while (i < v.size() && IsAtext(static_cast<unsigned char>(v[i]))) ++i;
-      emit(TokenKind::kAtom, std::string(v.substr(start, i - start)));
+      emit(TokenKind::kAtom, v.substr(start, i - start));
     } else if (c == '<' || c == '>' || c == ':' || c == ';' || c == '@' || c == ',' || c == '.') {
-      emit(TokenKind::kSpecial, std::string(1, static_cast<char>(c)));
+      emit(TokenKind::kSpecial, v.substr(i, 1));
       ++i;
     } else if (IsControl(c)) {
       return Status::Error("control character" + at(i));
@@ -160,7 +161,7 @@ class AddressGrammar {
   bool Peek(char c) const { return pos_ < t_.size() && t_[pos_].Is(c); }
   Status Unexpected(const std::string& where) const {
     if (pos_ >= t_.size()) return Status::Error("address list ends too early " + where);
-    return Status::Error("unexpected '" + t_[pos_].text + "' " + where);
+    return Status::Error("unexpected '" + std::string(t_[pos_].text) + "' " + where);
   }
 
   // The first of '@', '<' or ':' (outside quotes) decides the production.
@@ -181,7 +182,7 @@ class AddressGrammar {
       case '<':
         return Mailbox();
       default:
-        return Status::Error("address without '@' near '" + t_[pos_].text + "'");
+        return Status::Error("address without '@' near '" + std::string(t_[pos_].text) + "'");
     }
   }
 
@@ -189,8 +190,9 @@ class AddressGrammar {
     const char next = Lookahead();
     if (next == '@') return AddrSpec();
     if (next != '<') {
-      return next == ':' ? Status::Error("group inside a group")
-                         : Status::Error("mailbox without '@' near '" + t_[pos_].text + "'");
+      return next == ':'
+                 ? Status::Error("group inside a group")
+                 : Status::Error("mailbox without '@' near '" + std::string(t_[pos_].text) + "'");
     }
     Status s = Phrase(/*required=*/false);
     if (!s.ok()) return s;
@@ -275,13 +277,13 @@ class AddressGrammar {
   // domain = dot-atom / domain-literal / obs-domain (atom *("." atom))
   Status Domain(std::string* out) {
     if (pos_ < t_.size() && t_[pos_].kind == TokenKind::kLiteral) {
-      *out = t_[pos_++].text;
+      *out = std::string(t_[pos_++].text);
       return Status::Ok();
     }
     if (pos_ >= t_.size() || t_[pos_].kind != TokenKind::kAtom) {
       return Unexpected("where a domain should be");
     }
-    *out = t_[pos_++].text;
+    *out = std::string(t_[pos_++].text);
     while (Peek('.')) {
       ++pos_;
       if (pos_ >= t_.size() || t_[pos_].kind != TokenKind::kAtom) {
@@ -349,11 +351,20 @@ bool IsDnsDomainName(std::string_view d) {
 }
 
 Result<std::vector<ParsedMailbox>> ParseAddressList(std::string_view value) {
-  Result<std::string> unfolded = Unfold(value);
-  if (!unfolded.ok()) return unfolded.status();
+  // Most From values are one line: only a value with a line break needs an unfolded copy.
+  std::string unfolded_copy;
+  std::string_view unfolded = value;
+  if (value.find_first_of("\r\n") != std::string_view::npos) {
+    Result<std::string> u = Unfold(value);
+    if (!u.ok()) return u.status();
+    unfolded_copy = std::move(u).value();
+    unfolded = unfolded_copy;
+  }
   std::vector<Token> tokens;
+  tokens.reserve(16);
   std::string cleaned;
-  Status s = Tokenize(*unfolded, &tokens, &cleaned);
+  cleaned.reserve(unfolded.size());
+  Status s = Tokenize(unfolded, &tokens, &cleaned);
   if (!s.ok()) return s;
   std::vector<std::string> grammar_domains;
   s = AddressGrammar(tokens).Parse(&grammar_domains);

@@ -23,6 +23,7 @@ struct Token {
 // Splits the field into words and comments up to the ';' that starts the date.
 std::vector<Token> Tokenize(std::string_view v) {
   std::vector<Token> out;
+  out.reserve(32);  // a trace field has a few dozen words and comments; grow once at most
   size_t i = 0;
   while (i < v.size()) {
     const char c = v[i];
@@ -77,17 +78,17 @@ std::optional<IpAddress> AddressIn(std::string_view s) {
   return IpAddress::Parse(s);
 }
 
-std::vector<std::string_view> Words(std::string_view s) {
-  std::vector<std::string_view> out;
+// The white-space separated words of `s`, into *out (cleared first, so one vector serves a field).
+void Words(std::string_view s, std::vector<std::string_view>* out) {
+  out->clear();
   size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && IsSpace(s[i])) ++i;
     size_t j = i;
     while (j < s.size() && !IsSpace(s[j])) ++j;
-    if (j > i) out.push_back(s.substr(i, j - i));
+    if (j > i) out->push_back(s.substr(i, j - i));
     i = j;
   }
-  return out;
 }
 
 std::string CleanName(std::string_view s) {
@@ -104,8 +105,9 @@ bool IsUnknown(std::string_view s) {
 void ReadFromClause(const std::vector<Token>& clause, ReceivedHop* hop) {
   bool helo_from_comment = false;
   std::string rdns_beside_ip;
+  std::vector<std::string_view> words;
   for (size_t k = 1; k < clause.size(); ++k) {
-    const std::vector<std::string_view> words = Words(clause[k].text);
+    Words(clause[k].text, &words);
     for (size_t w = 0; w < words.size(); ++w) {
       std::string_view word = words[w];
       if (word.size() > 5 && EqualsIgnoreCase(word.substr(0, 5), "helo=")) {
@@ -172,6 +174,7 @@ bool ParseReceived(std::string_view value, ReceivedHop* hop) {
   enum Clause { kNone, kFrom, kBy, kOther };
   Clause current = kNone;
   std::vector<Token> from_clause;
+  from_clause.reserve(tokens.size());
   bool has_by = false;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];

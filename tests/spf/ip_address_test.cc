@@ -1,6 +1,9 @@
 #include "spf/ip_address.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace mv {
 namespace {
@@ -21,6 +24,28 @@ TEST(IpAddress, ParsesBothFamiliesAndUnmapsIpv4MappedIpv6) {
   EXPECT_FALSE(IpAddress::Parse("256.1.1.1"));
   EXPECT_FALSE(IpAddress::Parse(":CAFE::BABE"));
   EXPECT_FALSE(IpAddress::Parse("1.2.3.4:25"));
+}
+
+// ToString formats IPv4 itself; it must write exactly what inet_ntop writes, for every octet value
+// in every position.
+TEST(IpAddress, Ipv4TextIsWhatInetNtopWrites) {
+  int compared = 0;
+  for (int pos = 0; pos < 4; ++pos) {
+    for (int v = 0; v < 256; ++v) {
+      unsigned char b[4] = {192, 0, 2, 1};
+      b[pos] = static_cast<unsigned char>(v);
+      char expected[INET_ADDRSTRLEN];
+      ASSERT_NE(inet_ntop(AF_INET, b, expected, sizeof expected), nullptr);
+      std::optional<IpAddress> ip = IpAddress::Parse(expected);
+      ASSERT_TRUE(ip.has_value()) << expected;
+      ASSERT_EQ(ip->ToString(), std::string(expected));
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 1024);
+  EXPECT_EQ(IpAddress::Parse("255.255.255.255")->ToString(), "255.255.255.255");
+  EXPECT_EQ(IpAddress::Parse("0.0.0.0")->ToString(), "0.0.0.0");
+  EXPECT_EQ(IpAddress::Parse("2001:db8::1")->ToString(), "2001:db8::1");
 }
 
 TEST(IpAddress, MatchesNetworksOfItsOwnFamilyOnly) {
