@@ -1,9 +1,10 @@
 // Archive reader benchmarks: mbox splitting throughput (GB/s) on a generated 256 MiB mbox of ~6 KB
-// messages that contain quoted "From " and "> " lines, read from a file (page cache) and from
-// memory. Also a tool mode for the memory bound:
+// messages that contain quoted "From " and "> " lines, mapped or read from a file (page cache) and
+// from memory, and the line-start scan alone. Also a tool mode for the memory bound:
 //   bench_archive --generate=PATH --size=BYTES   write a generated mbox
-//   bench_archive --rss=PATH [--hold=N]          read it, holding the last N messages (like a
+//   bench_archive --rss=PATH [--hold=N] [--read] read it, holding the last N messages (like a
 //                                                pipeline with N in flight); print peak RSS
+//                                                (--read: read(2) instead of mmap windows)
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "archive/archive_reader.h"
+#include "archive/line_start_scan.h"
 #include "archive/mbox_splitter.h"
 
 namespace {
@@ -83,9 +85,10 @@ void Generate(const std::string& path, uint64_t size) {
 std::string g_path;
 uint64_t g_size = 0;
 
-void BM_MboxSplitFile(benchmark::State& state, mv::MboxVariant variant) {
+void BM_MboxSplitFile(benchmark::State& state, mv::MboxVariant variant, bool map) {
   mv::ArchiveOptions options;
   options.mbox_variant = variant;
+  options.map_files = map;
   uint64_t messages = 0;
   for (auto _ : state) {
     mv::ArchiveReader reader({mv::InputSpec{g_path}}, options);
@@ -96,18 +99,28 @@ void BM_MboxSplitFile(benchmark::State& state, mv::MboxVariant variant) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_size));
   state.counters["messages"] = static_cast<double>(messages);
 }
-BENCHMARK_CAPTURE(BM_MboxSplitFile, auto, mv::MboxVariant::kAuto) -> Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_MboxSplitFile, mboxrd, mv::MboxVariant::kMboxrd)
+// The default for a regular file: mmap windows (ArchiveOptions::map_files).
+BENCHMARK_CAPTURE(BM_MboxSplitFile, auto, mv::MboxVariant::kAuto, true)
+    -> Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplitFile, mboxrd, mv::MboxVariant::kMboxrd, true)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_MboxSplitFile, mboxo, mv::MboxVariant::kMboxo)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplitFile, mboxo, mv::MboxVariant::kMboxo, true)
+    ->Unit(benchmark::kMillisecond);
+// The read(2) path pipes, stdin and compressed inputs take, on the same file.
+BENCHMARK_CAPTURE(BM_MboxSplitFile, auto_read, mv::MboxVariant::kAuto, false)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplitFile, mboxo_read, mv::MboxVariant::kMboxo, false)
+    ->Unit(benchmark::kMillisecond);
 
 // As a pipeline consumes it: every message moved into a fresh RawMessage and held in a ring of 256
 // in flight, so chunks cannot be refilled in place and each provenance path is a new string.
-void BM_MboxSplitFileInFlight(benchmark::State& state) {
+void BM_MboxSplitFileInFlight(benchmark::State& state, bool map) {
+  mv::ArchiveOptions options;
+  options.map_files = map;
   for (auto _ : state) {
     std::vector<mv::RawMessage> ring(256);
     size_t slot = 0;
-    mv::ArchiveReader reader({mv::InputSpec{g_path}});
+    mv::ArchiveReader reader({mv::InputSpec{g_path}}, options);
     mv::RawMessage m;
     while (reader.Next(&m)) {
       ring[slot] = std::move(m);
@@ -117,7 +130,8 @@ void BM_MboxSplitFileInFlight(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_size));
 }
-BENCHMARK(BM_MboxSplitFileInFlight)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplitFileInFlight, mapped, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MboxSplitFileInFlight, read, false)->Unit(benchmark::kMillisecond);
 
 // Splitting alone, without read(2): the mbox is held in memory.
 void BM_MboxSplitMemory(benchmark::State& state) {
@@ -138,9 +152,35 @@ void BM_MboxSplitMemory(benchmark::State& state) {
 }
 BENCHMARK(BM_MboxSplitMemory)->Unit(benchmark::kMillisecond);
 
-int MeasureRss(const std::string& path, size_t hold) {
+// The "\nFrom " / "\n>From " scan alone over the whole mbox in memory (DRAM-bound) and over a
+// 256 KiB slice (cache-resident, so the scan's own instruction cost shows).
+template <char... Followers>
+void BM_FindLineStart(benchmark::State& state) {
+  static const std::string data = [] {
+    std::ifstream f(g_path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  }();
+  const size_t size = std::min<size_t>(data.size(), static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    const char* p = data.data();
+    const char* end = p + size;
+    size_t hits = 0;
+    while (const char* hit = mv::FindLineStart<Followers...>(p, end)) {
+      ++hits;
+      p = hit + 1;
+    }
+    benchmark::DoNotOptimize(hits);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));
+}
+BENCHMARK(BM_FindLineStart<'F'>)->Arg(256 << 10)->Arg(1 << 30);
+BENCHMARK(BM_FindLineStart<'F', '>'>)->Arg(256 << 10)->Arg(1 << 30);
+
+int MeasureRss(const std::string& path, size_t hold, bool map) {
   std::deque<mv::RawMessage> in_flight;
-  mv::ArchiveReader reader({mv::InputSpec{path}});
+  mv::ArchiveOptions options;
+  options.map_files = map;
+  mv::ArchiveReader reader({mv::InputSpec{path}}, options);
   mv::RawMessage m;
   while (reader.Next(&m)) {
     if (hold == 0) continue;
@@ -150,10 +190,11 @@ int MeasureRss(const std::string& path, size_t hold) {
   }
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("messages=%llu bytes=%llu input_errors=%llu hold=%zu peak_rss_kib=%ld\n",
+  std::printf("messages=%llu bytes=%llu input_errors=%llu hold=%zu %s peak_rss_kib=%ld\n",
               static_cast<unsigned long long>(reader.stats().messages),
               static_cast<unsigned long long>(reader.stats().bytes),
-              static_cast<unsigned long long>(reader.stats().input_errors), hold, usage.ru_maxrss);
+              static_cast<unsigned long long>(reader.stats().input_errors), hold,
+              map ? "mapped" : "read", usage.ru_maxrss);
   return 0;
 }
 
@@ -163,18 +204,20 @@ int main(int argc, char** argv) {
   std::string generate, rss;
   uint64_t size = uint64_t{256} << 20;
   size_t hold = 0;
+  bool map = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--generate=", 0) == 0) generate = a.substr(11);
     if (a.rfind("--size=", 0) == 0) size = std::strtoull(a.c_str() + 7, nullptr, 10);
     if (a.rfind("--rss=", 0) == 0) rss = a.substr(6);
     if (a.rfind("--hold=", 0) == 0) hold = std::strtoull(a.c_str() + 7, nullptr, 10);
+    if (a == "--read") map = false;
   }
   if (!generate.empty()) {
     Generate(generate, size);
     return 0;
   }
-  if (!rss.empty()) return MeasureRss(rss, hold);
+  if (!rss.empty()) return MeasureRss(rss, hold, map);
 
   g_path = (std::filesystem::temp_directory_path() /
             ("mv-bench-archive-" + std::to_string(::getpid()) + ".mbox"))
