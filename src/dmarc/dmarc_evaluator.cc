@@ -34,7 +34,8 @@ struct Discovery {
 
 Discovery DiscoverAt(DnsResolver* resolver, const std::string& name) {
   Discovery d;
-  DnsAnswer a = resolver->Lookup(name, DnsType::kTxt);
+  const std::shared_ptr<const DnsAnswer> held = resolver->LookupShared(name, DnsType::kTxt);
+  const DnsAnswer& a = *held;
   d.status = a.status;
   d.error = a.error;
   if (!a.ok()) return d;
@@ -49,7 +50,7 @@ Discovery DiscoverAt(DnsResolver* resolver, const std::string& name) {
 // existing, so a transient failure never selects the (usually stricter) np= policy.
 bool DomainExists(DnsResolver* resolver, const std::string& domain) {
   for (DnsType t : {DnsType::kA, DnsType::kAaaa, DnsType::kMx}) {
-    if (resolver->Lookup(domain, t).status != DnsStatus::kNxDomain) return true;
+    if (resolver->LookupShared(domain, t)->status != DnsStatus::kNxDomain) return true;
   }
   return false;
 }

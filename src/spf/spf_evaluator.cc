@@ -155,7 +155,11 @@ class Evaluation {
     return out;
   }
 
-  DnsAnswer Query(const std::string& name, DnsType type) { return dns_->Lookup(name, type); }
+  // The resolver's own answer, not a copy: a cached SPF record or address set is read, never
+  // changed.
+  std::shared_ptr<const DnsAnswer> Query(const std::string& name, DnsType type) {
+    return dns_->LookupShared(name, type);
+  }
 
   // Counts a DNS-querying term; false once the limit is passed.
   bool CountLookup() { return ++lookups_ <= options_.max_dns_lookups; }
@@ -168,7 +172,8 @@ class Evaluation {
   const PtrNames& Ptr() {
     if (ptr_) return *ptr_;
     ptr_.emplace();
-    DnsAnswer a = Query(request_.ip.ReverseName(), DnsType::kPtr);
+    const std::shared_ptr<const DnsAnswer> a_held = Query(request_.ip.ReverseName(), DnsType::kPtr);
+    const DnsAnswer& a = *a_held;
     ptr_->status = a.status;
     if (a.status == DnsStatus::kOk && IsVoid(a, DnsType::kPtr)) ptr_->status = DnsStatus::kNoData;
     if (a.status != DnsStatus::kOk) return *ptr_;
@@ -180,7 +185,8 @@ class Evaluation {
       if (checked++ >= options_.max_ptr_names) break;
       std::string name(StripTrailingDot(r.target));
       if (!IsQueryableName(name)) continue;
-      DnsAnswer addrs = Query(name, addr_type);
+      const std::shared_ptr<const DnsAnswer> addrs_held = Query(name, addr_type);
+      const DnsAnswer& addrs = *addrs_held;
       if (addrs.status != DnsStatus::kOk) continue;  // 5.5: errors skip the name
       for (const DnsRecord& ar : addrs.records) {
         if (ar.type != addr_type) continue;
@@ -214,7 +220,8 @@ class Evaluation {
     if (!IsQueryableName(name)) return Match::kNo;  // not a DNS name: no such host
     const bool v6 = request_.ip.is_v6();
     const DnsType type = v6 ? DnsType::kAaaa : DnsType::kA;
-    DnsAnswer a = Query(name, type);
+    const std::shared_ptr<const DnsAnswer> a_held = Query(name, type);
+    const DnsAnswer& a = *a_held;
     if (a.status == DnsStatus::kTempError) {
       *why = "DNS error looking up " + std::string(DnsTypeName(type)) + " " + name;
       return Match::kTempError;
@@ -260,7 +267,9 @@ class Evaluation {
         return PtrMatch(target, why);
       case SpfMechanism::kExists: {
         if (!IsQueryableName(target)) return Match::kNo;
-        DnsAnswer a = Query(target, DnsType::kA);  // 5.7: A even for an IPv6 client
+        const std::shared_ptr<const DnsAnswer> a_held =
+            Query(target, DnsType::kA);  // 5.7: A even for an IPv6 client
+        const DnsAnswer& a = *a_held;
         if (a.status == DnsStatus::kTempError) {
           *why = "DNS error looking up A " + target;
           return Match::kTempError;
@@ -302,7 +311,8 @@ class Evaluation {
 
   Match MxMatch(const std::string& target, const SpfDirective& d, std::string* why) {
     if (!IsQueryableName(target)) return Match::kNo;
-    DnsAnswer a = Query(target, DnsType::kMx);
+    const std::shared_ptr<const DnsAnswer> a_held = Query(target, DnsType::kMx);
+    const DnsAnswer& a = *a_held;
     if (a.status == DnsStatus::kTempError) {
       *why = "DNS error looking up MX " + target;
       return Match::kTempError;
@@ -354,7 +364,9 @@ class Evaluation {
     if (!record.has_exp) return "";
     std::string target = TargetName(record.exp, domain);
     if (!IsQueryableName(target)) return "";
-    DnsAnswer a = Query(target, DnsType::kTxt);  // not counted against any limit (6.2)
+    const std::shared_ptr<const DnsAnswer> a_held =
+        Query(target, DnsType::kTxt);  // not counted against any limit (6.2)
+    const DnsAnswer& a = *a_held;
     if (a.status != DnsStatus::kOk) return "";
     const DnsRecord* txt = nullptr;
     for (const DnsRecord& r : a.records) {
@@ -372,7 +384,8 @@ class Evaluation {
   Outcome CheckHost(const std::string& domain, int depth, bool want_explanation) {
     if (depth > kMaxDepth) return Make(SpfResult::kPermError, "include/redirect nested too deeply");
     if (!IsCheckableSpfDomain(domain)) return Make(SpfResult::kNone, "malformed domain " + domain);
-    DnsAnswer a = Query(domain, DnsType::kTxt);
+    const std::shared_ptr<const DnsAnswer> a_held = Query(domain, DnsType::kTxt);
+    const DnsAnswer& a = *a_held;
     if (a.status == DnsStatus::kTempError) {
       return Make(SpfResult::kTempError,
                   "DNS error looking up TXT " + domain + (a.error.empty() ? "" : ": " + a.error));
