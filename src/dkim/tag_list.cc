@@ -78,11 +78,13 @@ const Tag* TagList::Find(std::string_view name) const {
 }
 
 std::string RemoveFws(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (!IsFwsByte(c)) out.push_back(c);
+  std::string out(value.size(), '\0');
+  char* w = out.data();
+  for (char c : value) {  // branch-free: b= values are long and FWS is rare
+    *w = c;
+    w += !IsFwsByte(c);
   }
+  out.resize(static_cast<size_t>(w - out.data()));
   return out;
 }
 
@@ -95,30 +97,44 @@ Result<std::string> DecodeBase64(std::string_view value) {
       t[static_cast<unsigned char>(alphabet[k])] = static_cast<int8_t>(k);
     return t;
   }();
-  std::string out;
-  out.reserve(value.size() * 3 / 4);
+  // Every 4 symbols give 3 bytes, written in place; the output is sized for the most it can be.
+  std::string out(value.size() / 4 * 3 + 3, '\0');
+  auto* w = reinterpret_cast<unsigned char*>(out.data());
   uint32_t acc = 0;
-  int bits = 0;
+  int group = 0;  // symbols in acc
   size_t symbols = 0, padding = 0;
   for (char c : value) {
+    const int8_t v = kTable[static_cast<unsigned char>(c)];
+    if (v >= 0 && padding == 0) {
+      acc = (acc << 6) | static_cast<uint32_t>(v);
+      ++symbols;
+      if (++group == 4) {
+        w[0] = static_cast<unsigned char>(acc >> 16);
+        w[1] = static_cast<unsigned char>(acc >> 8);
+        w[2] = static_cast<unsigned char>(acc);
+        w += 3;
+        acc = 0;
+        group = 0;
+      }
+      continue;
+    }
     if (IsFwsByte(c)) continue;
     if (c == '=') {
       ++padding;
       continue;
     }
-    const int8_t v = kTable[static_cast<unsigned char>(c)];
-    if (v < 0 || padding > 0) return Status::Error("base64: invalid character");
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    ++symbols;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
+    return Status::Error("base64: invalid character");  // not base64, or a symbol after '='
   }
   if (symbols % 4 == 1 || padding > 2 || (padding > 0 && (symbols + padding) % 4 != 0)) {
     return Status::Error("base64: bad length or padding");
   }
+  if (group == 2) {
+    *w++ = static_cast<unsigned char>(acc >> 4);
+  } else if (group == 3) {
+    *w++ = static_cast<unsigned char>(acc >> 10);
+    *w++ = static_cast<unsigned char>(acc >> 2);
+  }
+  out.resize(static_cast<size_t>(w - reinterpret_cast<unsigned char*>(out.data())));
   return out;
 }
 
