@@ -1,5 +1,7 @@
 #include "spf/spf_check.h"
 
+#include <utility>
+
 #include "dns/dns_types.h"
 
 namespace mv {
@@ -32,31 +34,42 @@ SpfCheckedIdentity IdentityOf(const SpfEnvelope& envelope) {
   return id;
 }
 
-SpfOutcome SpfCheckEnvelope(const SpfEnvelope& envelope, DnsResolver& dns,
-                            const SpfOptions& options) {
+namespace {
+
+// The check on an envelope the outcome may keep: SpfCheck hands over the one it just extracted
+// rather than having it copied.
+SpfOutcome CheckOwnedEnvelope(SpfEnvelope envelope, DnsResolver& dns, const SpfOptions& options) {
   SpfOutcome out;
-  out.envelope = envelope;
-  out.identity = IdentityOf(envelope);
+  out.envelope = std::move(envelope);
+  const SpfEnvelope& e = out.envelope;
+  out.identity = IdentityOf(e);
   if (out.identity.kind.empty()) {
     out.verdict.result = SpfResult::kNone;
     out.verdict.reason = out.identity.missing;
   } else {
     SpfRequest request;
-    request.ip = *envelope.client_ip;
+    request.ip = *e.client_ip;
     request.domain = out.identity.domain;
     request.sender = out.identity.sender;
-    request.helo = envelope.helo;
+    request.helo = e.helo;
     out.verdict = SpfEvaluator(&dns, options.evaluator).CheckHost(request);
   }
   // Only a verdict actually recomputed is compared: "none, no-client-ip" says nothing about the
   // recorded one.
-  out.recorded_differs = !out.identity.kind.empty() && envelope.recorded_result.has_value() &&
-                         *envelope.recorded_result != out.verdict.result;
+  out.recorded_differs = !out.identity.kind.empty() && e.recorded_result.has_value() &&
+                         *e.recorded_result != out.verdict.result;
   return out;
 }
 
+}  // namespace
+
+SpfOutcome SpfCheckEnvelope(const SpfEnvelope& envelope, DnsResolver& dns,
+                            const SpfOptions& options) {
+  return CheckOwnedEnvelope(envelope, dns, options);
+}
+
 SpfOutcome SpfCheck(const HeaderIndex& headers, DnsResolver& dns, const SpfOptions& options) {
-  return SpfCheckEnvelope(ExtractEnvelope(headers, options.envelope), dns, options);
+  return CheckOwnedEnvelope(ExtractEnvelope(headers, options.envelope), dns, options);
 }
 
 void CollectSpfQuestions(const SpfEnvelope& envelope, std::vector<DnsQuestion>* out) {
