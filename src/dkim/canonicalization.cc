@@ -54,11 +54,15 @@ void AppendCanonicalHeader(Canon canon, std::string_view raw, std::string* out) 
   if (colon == std::string_view::npos) colon = raw.size();
   size_t name_end = colon;
   while (name_end > 0 && IsWsp(raw[name_end - 1])) --name_end;
+  // The output is never longer than the input plus the colon: size once, write through a pointer.
+  const size_t before = out->size();
+  out->resize(before + raw.size() + 1);
+  char* w = out->data() + before;
   for (size_t i = 0; i < name_end; ++i) {
     const char c = raw[i];
-    out->push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+    *w++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   }
-  out->push_back(':');
+  *w++ = ':';
   bool pending_space = false;
   bool any = false;
   for (size_t i = colon + 1; i < raw.size(); ++i) {
@@ -68,11 +72,12 @@ void AppendCanonicalHeader(Canon canon, std::string_view raw, std::string* out) 
       pending_space = true;
       continue;
     }
-    if (pending_space && any) out->push_back(' ');
+    if (pending_space && any) *w++ = ' ';
     pending_space = false;
     any = true;
-    out->push_back(c);
+    *w++ = c;
   }
+  out->resize(static_cast<size_t>(w - out->data()));
 }
 
 }  // namespace mv
