@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 namespace mv {
@@ -25,25 +25,7 @@ bool Special(char c) {
   return kRelaxedSpecial[static_cast<unsigned char>(c)];
 }
 
-// First position in [p, end) where relaxed canonicalization may change the bytes: HTAB, CR, LF, or
-// an SP followed by WSP, CR, LF or the end of the chunk. Everything before it is copied unchanged.
-const char* FindRelaxedStop(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-  while (end - p > 16) {  // 17 bytes readable: this block and the byte after it
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
-    const __m128i a_ctl = _mm_or_si128(_mm_cmpeq_epi8(a, tab),
-                                       _mm_or_si128(_mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf)));
-    const __m128i b_ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, sp), _mm_cmpeq_epi8(b, tab)),
-                                      _mm_or_si128(_mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, lf)));
-    const __m128i stop = _mm_or_si128(a_ctl, _mm_and_si128(_mm_cmpeq_epi8(a, sp), b_ws));
-    const int mask = _mm_movemask_epi8(stop);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
+const char* FindRelaxedStopScalar(const char* p, const char* end) {
   for (; p < end; ++p) {
     const char c = *p;
     if (c == '\t' || c == '\r' || c == '\n') return p;
@@ -51,6 +33,81 @@ const char* FindRelaxedStop(const char* p, const char* end) {
   }
   return end;
 }
+
+// The stop mask of 64 bytes: bit k is set when byte k is HTAB, CR or LF, or an SP followed by WSP,
+// CR or LF. The byte after the block is not looked at, so an SP in the last lane is always a stop;
+// the caller then treats it as a one-byte WSP run, which gives the same output.
+uint64_t StopMask(uint64_t spaces, uint64_t controls) {
+  const uint64_t next_is_special = ((spaces | controls) >> 1) | (uint64_t{1} << 63);
+  return controls | (spaces & next_is_special);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) uint64_t StopMask64Avx2(const char* p) {
+  const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+  const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+  uint64_t spaces = 0, controls = 0;
+  for (int half = 0; half < 2; ++half) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * half));
+    const auto s = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, sp)));
+    const auto c = static_cast<uint32_t>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(a, tab),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(a, cr), _mm256_cmpeq_epi8(a, lf)))));
+    spaces |= uint64_t{s} << (32 * half);
+    controls |= uint64_t{c} << (32 * half);
+  }
+  return StopMask(spaces, controls);
+}
+
+uint64_t StopMask64Sse2(const char* p) {
+  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  uint64_t spaces = 0, controls = 0;
+  for (int quarter = 0; quarter < 4; ++quarter) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * quarter));
+    const auto s = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, sp)));
+    const auto c = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(a, tab), _mm_or_si128(_mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf)))));
+    spaces |= uint64_t{s} << (16 * quarter);
+    controls |= uint64_t{c} << (16 * quarter);
+  }
+  return StopMask(spaces, controls);
+}
+
+using StopMaskFn = uint64_t (*)(const char*);
+const StopMaskFn kStopMask = __builtin_cpu_supports("avx2") ? StopMask64Avx2 : StopMask64Sse2;
+#endif
+
+// Finds the positions where relaxed canonicalization may change the bytes (see StopMask) in one
+// chunk. Bodies are mostly short lines, so the SIMD work is done once per 64 bytes and kept as a
+// bit mask that the following lines consume, instead of a new scan from each line's start.
+class RelaxedStops {
+ public:
+  explicit RelaxedStops(const char* end) : end_(end) {}
+
+  // The first stop in [p, end), or end.
+  const char* Next(const char* p) {
+#if defined(__x86_64__)
+    while (true) {
+      const size_t offset = static_cast<size_t>(p - base_);
+      if (offset < 64) {
+        const uint64_t m = mask_ & (~uint64_t{0} << offset);
+        if (m != 0) return base_ + __builtin_ctzll(m);
+        p = base_ + 64;
+      }
+      if (end_ - p < 64) break;
+      base_ = p;
+      mask_ = kStopMask(p);
+    }
+#endif
+    return FindRelaxedStopScalar(p, end_);
+  }
+
+ private:
+  const char* end_;
+  const char* base_ = nullptr;  // the block the mask describes
+  uint64_t mask_ = 0;
+};
 
 }  // namespace
 
@@ -103,11 +160,19 @@ void BodyHasher::UpdateSimple(const char* p, const char* end) {
 }
 
 void BodyHasher::UpdateRelaxed(const char* p, const char* end) {
+  RelaxedStops stops(end);
   while (p < end) {
     const char c = *p;
     if (!Special(c)) {
       // A run of content; a single SP between content bytes is kept as it is.
-      const char* q = FindRelaxedStop(p + 1, end);
+      const char* q = stops.Next(p + 1);
+      if (q < end && *q == '\n' && !line_has_content_ && !pending_space_) {
+        // The usual line of an mbox body: plain text ended by a bare LF. It goes to staging with
+        // its CRLF in one step; the general path would make the two separate runs.
+        StagePlainLine(p, static_cast<size_t>(q - p));
+        p = q + 1;
+        continue;
+      }
       Content(p, static_cast<size_t>(q - p));
       p = q;
     } else if (c == ' ' || c == '\t') {
@@ -134,6 +199,25 @@ void BodyHasher::UpdateRelaxed(const char* p, const char* end) {
       ++p;
     }
   }
+}
+
+void BodyHasher::StagePlainLine(const char* p, size_t n) {
+  FlushRun();
+  any_content_ = true;
+  if (staged_ + 2 * pending_empty_ + n + 2 > staging_.size()) FlushStaging();
+  if (2 * pending_empty_ + n + 2 > staging_.size()) {  // too long for staging: the general path
+    Content(p, n);
+    EndLine(nullptr);
+    return;
+  }
+  char* w = staging_.data() + staged_;
+  for (; pending_empty_ > 0; --pending_empty_) {
+    std::memcpy(w, kCrlf, 2);
+    w += 2;
+  }
+  std::memcpy(w, p, n);
+  std::memcpy(w + n, kCrlf, 2);
+  staged_ = static_cast<size_t>(w + n + 2 - staging_.data());
 }
 
 void BodyHasher::Content(const char* p, size_t n) {

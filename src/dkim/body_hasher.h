@@ -48,6 +48,7 @@ class BodyHasher {
   void UpdateSimple(const char* p, const char* end);
   void UpdateRelaxed(const char* p, const char* end);
   void Content(const char* p, size_t n);
+  void StagePlainLine(const char* p, size_t n);  // a line of content ended by a bare LF
   void EndLine(const char* crlf);  // crlf: the input's "\r\n", or nullptr for a bare LF
   void Emit(const char* p, size_t n);
   void FlushRun();
