@@ -94,17 +94,19 @@ bool IsDomainName(std::string_view v) {
 
 // RFC 8601 pvalue: value / [ [ local-part ] "@" ] domain-name. An address or a domain name may be
 // written bare; anything else falls back to value (token or quoted-string).
-std::string PropertyValue(std::string_view v) {
+void AppendPropertyValue(std::string_view v, std::string* out) {
   const size_t at = v.rfind('@');
   if (at != std::string_view::npos) {
     const std::string_view local = v.substr(0, at), domain = v.substr(at + 1);
     if ((local.empty() || IsDotAtom(local) || IsQuotedString(local)) && IsDomainName(domain)) {
-      return std::string(v);
+      out->append(v);
+      return;
     }
   } else if (IsDomainName(v)) {
-    return std::string(v);
+    out->append(v);
+    return;
   }
-  return AuthResValue(v);
+  out->append(AuthResValue(v));
 }
 
 // Control characters cannot be carried by a quoted-string or a comment in a header field.
@@ -234,6 +236,7 @@ Result<std::string> FormatAuthenticationResults(std::string_view authserv_id,
   if (authserv_id.empty()) return Status::Error("empty authserv-id");
   std::string out = AuthResValue(authserv_id);
   if (entries.empty()) return out.append("; none");
+  out.reserve(64 + 160 * entries.size());  // one allocation for the usual field
   for (const AuthResEntry& e : entries) {
     if (!IsKeyword(e.method)) return Status::Error("method is not a keyword: " + e.method);
     if (!IsKeyword(e.result)) return Status::Error("result is not a keyword: " + e.result);
@@ -247,7 +250,7 @@ Result<std::string> FormatAuthenticationResults(std::string_view authserv_id,
         return Status::Error("property name is not a keyword: " + p.ptype + "." + p.property);
       }
       out.append(" ").append(p.ptype).append(".").append(p.property).append("=");
-      out.append(PropertyValue(p.value));
+      AppendPropertyValue(p.value, &out);
     }
   }
   return out;
