@@ -514,6 +514,81 @@ TEST(DkimKey, RsaKeyFromSpkiAndBits) {
   EXPECT_EQ(ParseDkimKeyRecord("k=ed25519; p=" + Base64(spki)).reason, DkimReason::kKeySyntax);
 }
 
+// What OpenSSL's general decoders make of `der` (the way keys were decoded before the SPKI fast
+// path): the key, or null when they refuse it or leave bytes over.
+EVP_PKEY* ReferenceRsaDecode(const std::string& der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  EVP_PKEY* k = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+  if (k != nullptr && p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    EVP_PKEY_free(k);
+    k = nullptr;
+  }
+  if (k == nullptr) {
+    p = reinterpret_cast<const unsigned char*>(der.data());
+    k = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size()));
+    if (k != nullptr && p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+      EVP_PKEY_free(k);
+      k = nullptr;
+    }
+  }
+  if (k != nullptr && EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
+    EVP_PKEY_free(k);
+    k = nullptr;
+  }
+  return k;
+}
+
+// The fast SubjectPublicKeyInfo path (dkim_key.cc) must accept exactly what the general decoders
+// accept and give the same key, for a clean key and for damaged wrappers around it.
+TEST(DkimKey, SpkiFastPathAgreesWithOpenSslDecoders) {
+  EVP_PKEY* pkey = EVP_RSA_gen(2048);
+  ASSERT_NE(pkey, nullptr);
+  unsigned char* der = nullptr;
+  const int len = i2d_PUBKEY(pkey, &der);
+  ASSERT_GT(len, 0);
+  const std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  unsigned char* der1 = nullptr;
+  const int len1 = i2d_PublicKey(pkey, &der1);
+  ASSERT_GT(len1, 0);
+  const std::string pkcs1(reinterpret_cast<char*>(der1), static_cast<size_t>(len1));
+  OPENSSL_free(der1);
+  ASSERT_EQ(static_cast<unsigned char>(spki[17]), 0x05);  // the NULL parameters
+  ASSERT_EQ(static_cast<unsigned char>(spki[23]), 0x00);  // the BIT STRING's unused bits
+
+  std::vector<std::pair<std::string, std::string>> cases = {{"spki", spki}, {"pkcs1", pkcs1}};
+  cases.push_back({"trailing byte", spki + '\0'});
+  cases.push_back({"truncated", spki.substr(0, spki.size() - 1)});
+  std::string v = spki;
+  v[23] = 1;
+  cases.push_back({"unused bits 1", v});
+  v = spki;
+  v[16] = 0x0a;  // 1.2.840.113549.1.1.10, RSASSA-PSS
+  cases.push_back({"pss oid", v});
+  v = spki;
+  v[17] = 0x04;  // OCTET STRING instead of NULL
+  cases.push_back({"params not null", v});
+  v = spki;
+  v[1] = static_cast<char>(0x83);  // a length form the fast path does not read
+  cases.push_back({"long length form", v});
+  int accepted = 0;
+  for (const auto& [name, bytes] : cases) {
+    EVP_PKEY* expected = ReferenceRsaDecode(bytes);
+    DkimKeyParse got = ParseDkimKeyRecord("v=DKIM1; p=" + Base64(bytes));
+    EXPECT_EQ(got.reason == DkimReason::kOk, expected != nullptr) << name;
+    if (expected != nullptr && got.key) {
+      EXPECT_EQ(EVP_PKEY_eq(got.key->pkey.get(), expected), 1) << name;
+      if (name == "spki" || name == "pkcs1") {
+        EXPECT_EQ(EVP_PKEY_eq(got.key->pkey.get(), pkey), 1) << name;
+        ++accepted;
+      }
+    }
+    EVP_PKEY_free(expected);
+  }
+  EXPECT_EQ(accepted, 2);  // the clean SPKI and PKCS#1 forms give the key itself
+  EVP_PKEY_free(pkey);
+}
+
 TEST(DkimKey, CacheSharesParsesAndStaysBounded) {
   DkimKeyCache cache(2);
   const std::string a = "k=ed25519; p=" + Ed25519PublicBase64();
