@@ -17,7 +17,11 @@
 // compressed stream, or a read error, yields the messages completed before the damage, then one
 // input_error record ("path: truncated gzip stream after N bytes of output (the message at offset
 // X is incomplete and is not handed on)"), then the next input. A message larger than
-// ArchiveOptions::max_message_size is a record with read_error set and empty bytes.
+// ArchiveOptions::max_message_size is a record with read_error set and empty bytes. A regular
+// uncompressed mbox is mapped rather than read (ArchiveOptions::map_files): one that shrinks while
+// it is read ends with such an input_error record ("file shrank from N to M bytes while being
+// read"), but a truncation that races with a message still in use raises SIGBUS
+// (mapped_window.h).
 //
 // mbox conventions (see ArchiveOptions for the dialects): a message starts after a "From " line
 // that is at the start of the file or follows an empty line; that "From " line is not part of the

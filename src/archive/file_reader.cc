@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "archive/mapped_window.h"
+
 namespace mv {
 
 FileReader::FileReader(std::string path, const ArchiveOptions& options, bool maildir_message,
@@ -63,7 +65,9 @@ bool FileReader::Open(RawMessage* out) {
     }
   }
   if (mbox) {
-    if (int fd = source_->MappableFd(); fd >= 0 && options_.map_files) {
+    // Map the file when it can be: one that cannot (a file system that refuses mmap) is read.
+    const int fd = options_.map_files ? source_->MappableFd() : -1;
+    if (fd >= 0 && MapFileRange(fd, 0, 1).ok()) {
       splitter_ = std::make_unique<MboxSplitter>(fd, source_->SizeHint(), options_, begin_, end_);
     } else {
       splitter_ = std::make_unique<MboxSplitter>(source_.get(), options_, head_, begin_, end_);
