@@ -2,9 +2,7 @@
 
 #include <cstring>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "dkim/relaxed_stops.h"
 
 namespace mv {
 namespace {
@@ -24,90 +22,6 @@ constexpr std::array<bool, 256> kRelaxedSpecial = [] {
 bool Special(char c) {
   return kRelaxedSpecial[static_cast<unsigned char>(c)];
 }
-
-const char* FindRelaxedStopScalar(const char* p, const char* end) {
-  for (; p < end; ++p) {
-    const char c = *p;
-    if (c == '\t' || c == '\r' || c == '\n') return p;
-    if (c == ' ' && (p + 1 == end || Special(p[1]))) return p;
-  }
-  return end;
-}
-
-// The stop mask of 64 bytes: bit k is set when byte k is HTAB, CR or LF, or an SP followed by WSP,
-// CR or LF. The byte after the block is not looked at, so an SP in the last lane is always a stop;
-// the caller then treats it as a one-byte WSP run, which gives the same output.
-uint64_t StopMask(uint64_t spaces, uint64_t controls) {
-  const uint64_t next_is_special = ((spaces | controls) >> 1) | (uint64_t{1} << 63);
-  return controls | (spaces & next_is_special);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) uint64_t StopMask64Avx2(const char* p) {
-  const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
-  const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
-  uint64_t spaces = 0, controls = 0;
-  for (int half = 0; half < 2; ++half) {
-    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * half));
-    const auto s = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, sp)));
-    const auto c = static_cast<uint32_t>(_mm256_movemask_epi8(
-        _mm256_or_si256(_mm256_cmpeq_epi8(a, tab),
-                        _mm256_or_si256(_mm256_cmpeq_epi8(a, cr), _mm256_cmpeq_epi8(a, lf)))));
-    spaces |= uint64_t{s} << (32 * half);
-    controls |= uint64_t{c} << (32 * half);
-  }
-  return StopMask(spaces, controls);
-}
-
-uint64_t StopMask64Sse2(const char* p) {
-  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-  uint64_t spaces = 0, controls = 0;
-  for (int quarter = 0; quarter < 4; ++quarter) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * quarter));
-    const auto s = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, sp)));
-    const auto c = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(
-        _mm_cmpeq_epi8(a, tab), _mm_or_si128(_mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, lf)))));
-    spaces |= uint64_t{s} << (16 * quarter);
-    controls |= uint64_t{c} << (16 * quarter);
-  }
-  return StopMask(spaces, controls);
-}
-
-using StopMaskFn = uint64_t (*)(const char*);
-const StopMaskFn kStopMask = __builtin_cpu_supports("avx2") ? StopMask64Avx2 : StopMask64Sse2;
-#endif
-
-// Finds the positions where relaxed canonicalization may change the bytes (see StopMask) in one
-// chunk. Bodies are mostly short lines, so the SIMD work is done once per 64 bytes and kept as a
-// bit mask that the following lines consume, instead of a new scan from each line's start.
-class RelaxedStops {
- public:
-  explicit RelaxedStops(const char* end) : end_(end) {}
-
-  // The first stop in [p, end), or end.
-  const char* Next(const char* p) {
-#if defined(__x86_64__)
-    while (true) {
-      const size_t offset = static_cast<size_t>(p - base_);
-      if (offset < 64) {
-        const uint64_t m = mask_ & (~uint64_t{0} << offset);
-        if (m != 0) return base_ + __builtin_ctzll(m);
-        p = base_ + 64;
-      }
-      if (end_ - p < 64) break;
-      base_ = p;
-      mask_ = kStopMask(p);
-    }
-#endif
-    return FindRelaxedStopScalar(p, end_);
-  }
-
- private:
-  const char* end_;
-  const char* base_ = nullptr;  // the block the mask describes
-  uint64_t mask_ = 0;
-};
 
 }  // namespace
 

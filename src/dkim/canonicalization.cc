@@ -1,5 +1,10 @@
 #include "dkim/canonicalization.h"
 
+#include <algorithm>
+#include <cstring>
+
+#include "dkim/relaxed_stops.h"
+
 namespace mv {
 namespace {
 
@@ -63,19 +68,34 @@ void AppendCanonicalHeader(Canon canon, std::string_view raw, std::string* out) 
     *w++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   }
   *w++ = ':';
-  bool pending_space = false;
+  // The value: runs up to the next stop are copied as they are; a run of WSP and line breaks
+  // between content becomes one SP when it holds WSP (a bare line break is just removed), and
+  // the runs at both ends disappear.
+  const char* p = raw.data() + std::min(colon + 1, raw.size());
+  const char* const end = raw.data() + raw.size();
+  RelaxedStops stops(end);
   bool any = false;
-  for (size_t i = colon + 1; i < raw.size(); ++i) {
-    const char c = raw[i];
-    if (c == '\n' || (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) continue;  // unfold
-    if (IsWsp(c)) {
-      pending_space = true;
-      continue;
+  while (p < end) {
+    bool space = false;
+    while (p < end) {
+      if (IsWsp(*p)) {
+        space = true;
+        ++p;
+      } else if (*p == '\n') {
+        ++p;
+      } else if (*p == '\r' && p + 1 < end && p[1] == '\n') {
+        p += 2;
+      } else {
+        break;
+      }
     }
-    if (pending_space && any) *w++ = ' ';
-    pending_space = false;
+    if (p == end) break;
+    if (space && any) *w++ = ' ';
+    const char* q = stops.Next(p + 1);  // *p is content (a lone CR is content too)
+    std::memcpy(w, p, static_cast<size_t>(q - p));
+    w += q - p;
     any = true;
-    *w++ = c;
+    p = q;
   }
   out->resize(static_cast<size_t>(w - out->data()));
 }

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "dkim/body_hasher.h"
+#include "dkim/canonicalization.h"
+#include "dkim/relaxed_stops.h"
 
 namespace mv {
 namespace {
@@ -120,6 +122,85 @@ TEST(BodyHasherReference, ReferenceItselfFollowsTheRfcExamples) {
   EXPECT_EQ(ReferenceCanonicalBody(Canon::kSimple, ""), "\r\n");
   EXPECT_EQ(ReferenceCanonicalBody(Canon::kRelaxed, ""), "");
   EXPECT_EQ(ReferenceCanonicalBody(Canon::kRelaxed, "x\ry \n"), "x\ry\r\n");
+}
+
+// RFC 6376 3.4.2 read literally, byte by byte (the code AppendCanonicalHeader had before it
+// copied runs): lower-case name, no WSP around the colon, line breaks removed, WSP runs as one SP,
+// none at either end of the value.
+std::string ReferenceRelaxedHeader(std::string_view raw) {
+  size_t colon = raw.find(':');
+  if (colon == std::string_view::npos) colon = raw.size();
+  size_t name_end = colon;
+  while (name_end > 0 && (raw[name_end - 1] == ' ' || raw[name_end - 1] == '\t')) --name_end;
+  std::string out;
+  for (size_t i = 0; i < name_end; ++i) {
+    const char c = raw[i];
+    out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+  }
+  out.push_back(':');
+  bool pending_space = false, any = false;
+  for (size_t i = colon + 1; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == '\n' || (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) continue;
+    if (c == ' ' || c == '\t') {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && any) out.push_back(' ');
+    pending_space = false;
+    any = true;
+    out.push_back(c);
+  }
+  return out;
+}
+
+TEST(RelaxedHeaderReference, RandomFieldsMatchTheRfcRules) {
+  static const char* kPieces[] = {"a", "Word", " ", "  ", "\t", "\r\n ", "\n\t", "\r",
+                                  ":", "x\r",  "é", ";",  "=",  "\r\n",  "\n",   " \t "};
+  std::mt19937 rng(42);
+  int compared = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string field = round % 2 ? "Subject" : "X-Long-Name ";
+    if (round % 7 != 0) field += ":";
+    const int pieces = std::uniform_int_distribution<int>(0, 60)(rng);
+    for (int k = 0; k < pieces; ++k) {
+      const int choice = std::uniform_int_distribution<int>(0, 17)(rng);
+      if (choice < 16) {
+        field += kPieces[choice];
+      } else {
+        field.append(std::uniform_int_distribution<size_t>(1, 130)(rng), 'z');
+      }
+    }
+    std::string got = "prefix";  // appends, never rewrites what is there
+    AppendCanonicalHeader(Canon::kRelaxed, field, &got);
+    ASSERT_EQ(got, "prefix" + ReferenceRelaxedHeader(field)) << round;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 20000);
+}
+
+// The plain, SSE2 and AVX2 stop masks agree on every kind of block, and mark what the scalar
+// definition marks (an SP in the last lane always counts).
+TEST(RelaxedStops, MaskVariantsAgree) {
+  std::mt19937 rng(5);
+  const char kBytes[] = {' ', '\t', '\r', '\n', 'a', 'b', '\xff', '='};
+  for (int round = 0; round < 5000; ++round) {
+    char block[64];
+    for (char& c : block) c = kBytes[rng() % (round % 3 == 0 ? 8 : 5)];
+    uint64_t expected = 0;
+    for (int k = 0; k < 64; ++k) {
+      const char c = block[k];
+      const bool next_special = k == 63 || block[k + 1] == ' ' || block[k + 1] == '\t' ||
+                                block[k + 1] == '\r' || block[k + 1] == '\n';
+      if (c == '\t' || c == '\r' || c == '\n' || (c == ' ' && next_special)) {
+        expected |= uint64_t{1} << k;
+      }
+    }
+    for (int variant = 0; variant < 3; ++variant) {
+      ASSERT_EQ(relaxed_stops_detail::StopMask64ForTest(block, variant), expected)
+          << round << " variant " << variant;
+    }
+  }
 }
 
 }  // namespace
