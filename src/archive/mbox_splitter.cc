@@ -149,6 +149,13 @@ bool MboxSplitter::ReadChunk(uint64_t keep_from) {
       break;
     }
     if (*r == 0) {
+      // The end came before the size the file had at open: it shrank while being read (a mail
+      // client rewriting it in place). Say so instead of ending as if the archive were shorter.
+      const uint64_t size_at_open = source_->SizeHint();
+      if (size_at_open > 0 && End() < size_at_open) {
+        error_ = Status::Error("file shrank from " + std::to_string(size_at_open) + " to " +
+                               std::to_string(End()) + " bytes while being read");
+      }
       eof_ = true;
       break;
     }

@@ -134,6 +134,13 @@ constexpr OptionSpec kOptions[] = {
        return Status::Error("--mbox-format wants auto, mboxrd, mboxo or mboxcl2, not '" +
                             std::string(v) + "'");
      }},
+    {"mmap", 0, nullptr,
+     "map uncompressed mbox files instead of reading them (a little less CPU; only for files "
+     "nothing truncates during the scan: that would end the process with SIGBUS)",
+     [](std::string_view, Options* o) {
+       o->map_files = true;
+       return Status::Ok();
+     }},
     {"max-header-bytes", 0, "BYTES",
      "header sections are indexed up to this size, then reported (default 4194304)",
      [](std::string_view v, Options* o) {
@@ -407,6 +414,7 @@ ArchiveOptions ArchiveOptionsOf(const Options& options) {
   ArchiveOptions archive;
   archive.max_message_size = options.max_message_size;
   archive.mbox_variant = options.mbox_variant;
+  archive.map_files = options.map_files;
   return archive;
 }
 
