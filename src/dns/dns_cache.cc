@@ -16,17 +16,54 @@ namespace {
 
 constexpr size_t kMaxShards = 32;
 
+size_t HashOf(std::string_view name, DnsType type) {
+  return std::hash<std::string_view>{}(name) ^ (static_cast<size_t>(type) * 0x9e3779b97f4a7c15ULL);
+}
+
+// A cache key carries its hash: it picks the shard and the bucket, computed once per lookup.
 struct Key {
-  std::string name;
+  std::string name;  // normalized (NormalizeDnsName)
   DnsType type;
-  bool operator==(const Key&) const = default;
+  size_t hash;
+};
+
+// What a lookup searches with: the caller's name when it is already normalized, so that a hit
+// builds no string.
+struct KeyView {
+  std::string_view name;
+  DnsType type;
+  size_t hash;
 };
 
 struct KeyHash {
-  size_t operator()(const Key& k) const {
-    return std::hash<std::string>{}(k.name) ^ (static_cast<size_t>(k.type) * 0x9e3779b97f4a7c15ULL);
+  using is_transparent = void;
+  size_t operator()(const Key& k) const { return k.hash; }
+  size_t operator()(const KeyView& k) const { return k.hash; }
+};
+
+struct KeyEqual {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return a.hash == b.hash && a.type == b.type && std::string_view(a.name) == b.name;
   }
 };
+
+Key MakeKey(std::string name, DnsType type) {
+  const size_t hash = HashOf(name, type);
+  return Key{std::move(name), type, hash};
+}
+
+// `name` without its trailing dot when that is already the normalized form (no upper-case
+// letter), which is how the protocol modules ask; false when NormalizeDnsName must build it.
+bool NormalizedView(std::string_view name, std::string_view* out) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') return false;
+  }
+  *out = name;
+  return true;
+}
 
 using SharedAnswer = std::shared_ptr<const DnsAnswer>;
 
@@ -43,10 +80,14 @@ struct Entry {
   std::shared_ptr<Flight> flight;  // set while the query is in flight; the answer is not valid yet
 };
 
-struct Shard {
+// Aligned so that threads working on neighbouring shards do not share a cache line.
+struct alignas(64) Shard {
   std::mutex mu;
+  // The per-lookup counters, kept under mu (which every lookup takes anyway) rather than as
+  // process-wide atomics that every thread would write.
+  uint64_t lookups = 0, hits = 0, misses = 0, coalesced = 0;
   std::list<Entry> lru;  // most recently used first
-  std::unordered_map<Key, std::list<Entry>::iterator, KeyHash> index;
+  std::unordered_map<Key, std::list<Entry>::iterator, KeyHash, KeyEqual> index;
 };
 
 bool IsFailure(const DnsAnswer& a) {
@@ -66,38 +107,47 @@ class DnsCache::Impl {
         shards_(new Shard[shard_count_]) {}
 
   SharedAnswer Lookup(std::string_view name, DnsType type) {
-    lookups_.fetch_add(1, std::memory_order_relaxed);
-    Key key{NormalizeDnsName(name), type};
-    if (!IsQueryableDnsName(key.name)) {
-      // Decided here for every source alike, so that a zone replay of a live run agrees.
-      auto bad = std::make_shared<DnsAnswer>();
-      bad->status = DnsStatus::kPermError;
-      bad->source = "cache";
-      bad->error = "not a queryable DNS name: '" + key.name + "'";
-      return bad;
+    std::string normalized;
+    std::string_view view;
+    if (!NormalizedView(name, &view)) {
+      normalized = NormalizeDnsName(name);
+      view = normalized;
     }
-    Shard& shard = ShardFor(key);
+    const KeyView probe{view, type, HashOf(view, type)};
+    Shard& shard = ShardFor(probe.hash);
     const DnsClock::TimePoint now = clock_->Now();
     std::shared_ptr<Flight> mine;
+    Key key;
     {
       std::unique_lock<std::mutex> lock(shard.mu);
-      auto it = shard.index.find(key);
+      ++shard.lookups;
+      auto it = shard.index.find(probe);
       if (it != shard.index.end()) {
         Entry& e = *it->second;
         if (e.flight) {
-          misses_.fetch_add(1, std::memory_order_relaxed);
-          coalesced_.fetch_add(1, std::memory_order_relaxed);
+          ++shard.misses;
+          ++shard.coalesced;
           std::shared_future<SharedAnswer> future = e.flight->future;
           lock.unlock();
           return future.get();
         }
         if (now < e.expires) {
-          hits_.fetch_add(1, std::memory_order_relaxed);
+          ++shard.hits;
           shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
           return e.answer;
         }
+      } else if (!IsQueryableDnsName(view)) {
+        // Only queryable names ever enter the index, so a name found there needs no check.
+        // Decided here for every source alike, so that a zone replay of a live run agrees.
+        lock.unlock();
+        auto bad = std::make_shared<DnsAnswer>();
+        bad->status = DnsStatus::kPermError;
+        bad->source = "cache";
+        bad->error = "not a queryable DNS name: '" + std::string(view) + "'";
+        return bad;
       }
-      misses_.fetch_add(1, std::memory_order_relaxed);
+      ++shard.misses;
+      key = Key{std::string(view), type, probe.hash};
       DnsAnswer held;
       if (HeldAnswer(key.name, now, &held))
         return std::make_shared<const DnsAnswer>(std::move(held));
@@ -119,11 +169,11 @@ class DnsCache::Impl {
     };
     std::vector<Job> jobs;
     std::vector<DnsQuestion> ask;
-    std::unordered_set<Key, KeyHash> seen;
+    std::unordered_set<Key, KeyHash, KeyEqual> seen;
     for (const DnsQuestion& q : questions) {
-      Key key{NormalizeDnsName(q.name), q.type};
+      Key key = MakeKey(NormalizeDnsName(q.name), q.type);
       if (!IsQueryableDnsName(key.name) || !seen.insert(key).second) continue;
-      Shard& shard = ShardFor(key);
+      Shard& shard = ShardFor(key.hash);
       std::lock_guard<std::mutex> lock(shard.mu);
       auto it = shard.index.find(key);
       if (it != shard.index.end() && (it->second->flight || now < it->second->expires)) continue;
@@ -151,10 +201,6 @@ class DnsCache::Impl {
 
   DnsStats stats() const {
     DnsStats s;
-    s.lookups = lookups_.load(std::memory_order_relaxed);
-    s.hits = hits_.load(std::memory_order_relaxed);
-    s.misses = misses_.load(std::memory_order_relaxed);
-    s.coalesced = coalesced_.load(std::memory_order_relaxed);
     s.held = held_.load(std::memory_order_relaxed);
     s.queries = queries_.load(std::memory_order_relaxed);
     s.failures = failures_.load(std::memory_order_relaxed);
@@ -163,15 +209,19 @@ class DnsCache::Impl {
     s.evictions = evictions_.load(std::memory_order_relaxed);
     for (size_t i = 0; i < shard_count_; ++i) {
       std::lock_guard<std::mutex> lock(shards_[i].mu);
+      s.lookups += shards_[i].lookups;
+      s.hits += shards_[i].hits;
+      s.misses += shards_[i].misses;
+      s.coalesced += shards_[i].coalesced;
       s.entries += shards_[i].index.size();
     }
     return s;
   }
 
  private:
-  using Index = std::unordered_map<Key, std::list<Entry>::iterator, KeyHash>;
+  using Index = std::unordered_map<Key, std::list<Entry>::iterator, KeyHash, KeyEqual>;
 
-  Shard& ShardFor(const Key& key) { return shards_[KeyHash{}(key) % shard_count_]; }
+  Shard& ShardFor(size_t hash) { return shards_[hash % shard_count_]; }
 
   // Marks `key` as in flight, reusing a stale entry or adding one. Caller holds shard.mu.
   void BeginFlightLocked(Shard& shard, const Key& key, Index::iterator it,
@@ -278,8 +328,8 @@ class DnsCache::Impl {
   std::mutex hold_mu_;
   std::unordered_map<std::string, DnsClock::TimePoint> holds_;  // registrable domain -> until
   std::atomic<bool> any_hold_{false};
-  std::atomic<uint64_t> lookups_{0}, hits_{0}, misses_{0}, coalesced_{0}, held_{0}, queries_{0},
-      failures_{0}, timeouts_{0}, holds_started_{0}, evictions_{0};
+  std::atomic<uint64_t> held_{0}, queries_{0}, failures_{0}, timeouts_{0}, holds_started_{0},
+      evictions_{0};
 };
 
 DnsCache::DnsCache(DnsResolver* source, DnsCacheOptions options)

@@ -45,6 +45,26 @@ TEST(DnsCache, HitsUntilTheTtlExpires) {
   EXPECT_EQ(s.entries, 1u);
 }
 
+// Every spelling of a name finds one entry per type (the lower-case form is looked up without
+// being rebuilt, the others after normalization), and a refused name counts as a lookup only.
+TEST(DnsCache, SpellingsShareAnEntryAndRefusalsAreNeitherHitNorMiss) {
+  Fixture f;
+  f.zone.AddTxt("k.example", {"t"}, 60);
+  f.zone.AddAddress("k.example", "192.0.2.1", 60);
+  DnsCache cache(&f.counting, f.Options());
+  for (const char* name : {"k.example", "k.example.", "K.EXAMPLE", "K.example."}) {
+    EXPECT_TRUE(cache.LookupShared(name, DnsType::kTxt)->ok()) << name;
+  }
+  EXPECT_TRUE(cache.LookupShared("k.Example", DnsType::kA)->ok());
+  EXPECT_EQ(cache.LookupShared("k..example", DnsType::kTxt)->status, DnsStatus::kPermError);
+  EXPECT_EQ(f.counting.lookups(), 2);
+  DnsStats s = cache.stats();
+  EXPECT_EQ(s.lookups, 6u);
+  EXPECT_EQ(s.hits, 3u);
+  EXPECT_EQ(s.misses, 2u);
+  EXPECT_EQ(s.entries, 2u);
+}
+
 TEST(DnsCache, SharedLookupsHandOutTheHeldAnswer) {
   Fixture f;
   f.zone.AddTxt("k.example", {"v=DKIM1; ", "p=x"}, 10);
