@@ -76,6 +76,13 @@ std::string DnsRecord::JoinedTxt() const {
   return out;
 }
 
+std::string_view DnsRecord::JoinedTxtView(std::string* storage) const {
+  if (txt.size() == 1) return txt.front();
+  storage->clear();
+  for (const std::string& s : txt) *storage += s;
+  return *storage;
+}
+
 std::string NormalizeDnsName(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   std::string out(name);

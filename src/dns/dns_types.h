@@ -49,6 +49,9 @@ struct DnsRecord {
   std::string comment;
 
   std::string JoinedTxt() const;  // the TXT strings concatenated with nothing between them
+  // The same text without a copy when the record is one string (most are): a view of that string,
+  // else of `*storage`, where the strings are joined. Valid while the record and *storage are.
+  std::string_view JoinedTxtView(std::string* storage) const;
 };
 
 struct DnsAnswer {

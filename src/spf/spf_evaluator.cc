@@ -375,7 +375,8 @@ class Evaluation {
       txt = &r;
     }
     if (!txt) return "";
-    const std::string text = txt->JoinedTxt();
+    std::string storage;
+    const std::string_view text = txt->JoinedTxtView(&storage);
     std::string out;
     if (!ExpandMacroString(text, Values(domain), MacroContext::kExplanation, &out)) return "";
     return out;
@@ -398,13 +399,16 @@ class Evaluation {
       return Make(SpfResult::kNone, std::string("no SPF record at ") + domain + " (" +
                                         std::string(DnsStatusName(a.status)) + ")");
     }
-    std::string text;
+    // Views into the held answer (joined into `storage` only for a multi-string record).
+    std::string storage, scratch;
+    std::string_view text;
     int found = 0;
     for (const DnsRecord& r : a.records) {
       if (r.type != DnsType::kTxt) continue;
-      std::string joined = r.JoinedTxt();
+      std::string* into = found == 0 ? &storage : &scratch;
+      const std::string_view joined = r.JoinedTxtView(into);
       if (!IsSpfRecord(joined)) continue;
-      if (++found == 1) text = std::move(joined);
+      if (++found == 1) text = joined;
     }
     if (found == 0) return Make(SpfResult::kNone, "no SPF record at " + domain);
     if (found > 1) return Make(SpfResult::kPermError, "more than one SPF record at " + domain);

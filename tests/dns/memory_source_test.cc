@@ -5,6 +5,19 @@
 namespace mv {
 namespace {
 
+TEST(DnsRecord, JoinedTxtViewReadsOneStringInPlaceAndJoinsSeveral) {
+  DnsRecord one;
+  one.txt = {"v=spf1 -all"};
+  std::string storage = "left over";
+  EXPECT_EQ(one.JoinedTxtView(&storage).data(), one.txt[0].data());
+  DnsRecord several;
+  several.txt = {"v=DKIM1; ", "", "p=abc"};
+  EXPECT_EQ(several.JoinedTxtView(&storage), "v=DKIM1; p=abc");
+  EXPECT_EQ(several.JoinedTxtView(&storage), several.JoinedTxt());
+  DnsRecord none;
+  EXPECT_EQ(none.JoinedTxtView(&storage), "");
+}
+
 TEST(MemoryDnsSource, TellsNxdomainFromNodata) {
   MemoryDnsSource dns;
   dns.AddTxt("Example.COM.", {"v=spf1 ", "-all"}, 60);
