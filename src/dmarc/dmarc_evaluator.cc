@@ -25,25 +25,28 @@ std::string MilderPolicy(std::string_view policy) {
   return "none";
 }
 
-// One step of policy discovery: the DMARC records published at `name`.
+// One step of policy discovery: the DMARC records published at `name`, read in the resolver's
+// shared answer, which the discovery holds.
 struct Discovery {
   DnsStatus status = DnsStatus::kOk;
-  std::string error;
-  std::vector<std::string> records;  // TXT records that start with v=DMARC1
+  std::shared_ptr<const DnsAnswer> answer;
+  size_t count = 0;        // TXT records that start with v=DMARC1
+  std::string_view first;  // the first of them (into answer, or into joined)
+  std::string joined;      // the first one's strings, when it has several
 };
 
-Discovery DiscoverAt(DnsResolver* resolver, const std::string& name) {
-  Discovery d;
-  const std::shared_ptr<const DnsAnswer> held = resolver->LookupShared(name, DnsType::kTxt);
-  const DnsAnswer& a = *held;
-  d.status = a.status;
-  d.error = a.error;
-  if (!a.ok()) return d;
+void DiscoverAt(DnsResolver* resolver, const std::string& name, Discovery* d) {
+  d->answer = resolver->LookupShared(name, DnsType::kTxt);
+  const DnsAnswer& a = *d->answer;
+  d->status = a.status;
+  d->count = 0;
+  d->first = std::string_view();
+  if (!a.ok()) return;
+  std::string scratch;
   for (const DnsRecord& r : a.records) {
-    std::string txt = r.JoinedTxt();
-    if (IsDmarcRecord(txt)) d.records.push_back(std::move(txt));
+    const std::string_view txt = r.JoinedTxtView(d->count == 0 ? &d->joined : &scratch);
+    if (IsDmarcRecord(txt) && d->count++ == 0) d->first = txt;
   }
-  return d;
 }
 
 // DMARCbis: a domain does not exist when A, AAAA and MX all answer NXDOMAIN. A DNS error counts as
@@ -80,7 +83,8 @@ bool AlignsWithFrom(std::string_view a, const std::string& from_domain, const st
                     bool strict) {
   const std::string na = NormalizeDnsName(a);
   if (na.empty()) return false;
-  if (strict) return na == from_domain;
+  // The usual case, d= (or the MAIL FROM domain) equal to the From domain, aligns either way.
+  if (strict || na == from_domain) return na == from_domain;
   return OrganizationalDomain(na) == from_org;
 }
 
@@ -146,24 +150,25 @@ DmarcResult DmarcEvaluator::Evaluate(const DmarcInput& in) const {
 
   // Policy discovery, RFC 7489 6.6.3 steps 1-5.
   std::string where = "_dmarc." + r.from_domain;
-  Discovery d = DiscoverAt(resolver_, where);
+  Discovery d;
+  DiscoverAt(resolver_, where, &d);
   r.policy_domain = r.from_domain;
-  if (d.status == DnsStatus::kOk && d.records.empty()) d.status = DnsStatus::kNoData;
+  if (d.status == DnsStatus::kOk && d.count == 0) d.status = DnsStatus::kNoData;
   if ((d.status == DnsStatus::kNxDomain || d.status == DnsStatus::kNoData) &&
       r.org_domain != r.from_domain) {
     where = "_dmarc." + r.org_domain;
-    d = DiscoverAt(resolver_, where);
+    DiscoverAt(resolver_, where, &d);
     r.policy_domain = r.org_domain;
-    if (d.status == DnsStatus::kOk && d.records.empty()) d.status = DnsStatus::kNoData;
+    if (d.status == DnsStatus::kOk && d.count == 0) d.status = DnsStatus::kNoData;
   }
   switch (d.status) {
     case DnsStatus::kTempError:
       r.result = DmarcResultCode::kTempError;
-      r.reason = "DNS temporary error looking up " + where + ": " + d.error;
+      r.reason = "DNS temporary error looking up " + where + ": " + d.answer->error;
       return r;
     case DnsStatus::kPermError:
       r.result = DmarcResultCode::kPermError;
-      r.reason = "DNS error looking up " + where + ": " + d.error;
+      r.reason = "DNS error looking up " + where + ": " + d.answer->error;
       return r;
     case DnsStatus::kNxDomain:
     case DnsStatus::kNoData:
@@ -175,13 +180,13 @@ DmarcResult DmarcEvaluator::Evaluate(const DmarcInput& in) const {
     case DnsStatus::kOk:
       break;
   }
-  if (d.records.size() > 1) {
+  if (d.count > 1) {
     r.result = DmarcResultCode::kNone;
-    r.reason = std::to_string(d.records.size()) + " DMARC records at " + where +
+    r.reason = std::to_string(d.count) + " DMARC records at " + where +
                "; RFC 7489 6.6.3 applies no policy";
     return r;
   }
-  r.record_text = d.records.front();
+  r.record_text = d.first;
   const std::shared_ptr<const Result<DmarcRecord>> record = ParseDmarcRecordCached(r.record_text);
   if (!record->ok()) {
     r.result = DmarcResultCode::kNone;

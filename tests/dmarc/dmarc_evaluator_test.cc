@@ -110,6 +110,35 @@ TEST(DmarcJson, FailWithPolicy) {
             "softfail for example.com)\"}");
 }
 
+// Discovery reads the TXT records in place: a record split over several strings is read joined,
+// other TXT records (in one string or several) are passed over, two DMARC records apply no policy,
+// and an org-domain fallback reports the record found there.
+TEST(DmarcEvaluator, DiscoveryJoinsStringsAndSkipsOtherTxt) {
+  MemoryDnsSource dns;
+  dns.AddTxt("_dmarc.split.example", {"site-verification=", "abc"});
+  dns.AddTxt("_dmarc.split.example", {"v=DMARC1; p=re", "ject; adkim=s"});
+  dns.AddTxt("_dmarc.two.example", {"v=DMARC1; p=none"});
+  dns.AddTxt("_dmarc.two.example", {"v=DMARC1; ", "p=reject"});
+  dns.AddTxt("_dmarc.org.example", {"v=DMARC1; p=quarantine"});
+  auto evaluate = [&](std::string from, std::string dkim_domain) {
+    DmarcInput in;
+    in.from_values.push_back(from);
+    in.dkim.push_back({dkim_domain, true});
+    return DmarcEvaluator(&dns).Evaluate(in);
+  };
+  DmarcResult split = evaluate("a@split.example", "mail.split.example");
+  EXPECT_EQ(split.result, DmarcResultCode::kFail);  // adkim=s: a subdomain does not align
+  EXPECT_EQ(split.record_text, "v=DMARC1; p=reject; adkim=s");
+  EXPECT_EQ(split.disposition, "reject");
+  DmarcResult two = evaluate("a@two.example", "two.example");
+  EXPECT_EQ(two.result, DmarcResultCode::kNone);
+  EXPECT_EQ(two.reason, "2 DMARC records at _dmarc.two.example; RFC 7489 6.6.3 applies no policy");
+  DmarcResult org = evaluate("a@sub.org.example", "other.org.example");
+  EXPECT_EQ(org.result, DmarcResultCode::kPass);  // relaxed: same organizational domain
+  EXPECT_EQ(org.policy_domain, "org.example");
+  EXPECT_EQ(org.record_text, "v=DMARC1; p=quarantine");
+}
+
 TEST(DmarcJson, PermErrorHasReasonOnly) {
   MemoryDnsSource dns;
   DmarcResult r = DmarcEvaluator(&dns).Evaluate(DmarcInput{});
