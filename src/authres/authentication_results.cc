@@ -144,24 +144,17 @@ std::string Comment(std::string_view text) {
 
 void AddProperty(AuthResEntry* e, std::string_view ptype, std::string_view property,
                  std::string_view value) {
-  if (value.empty()) return;
-  e->properties.push_back({std::string(ptype), std::string(property), std::string(value)});
+  if (!value.empty()) e->properties.push_back({ptype, property, value});
 }
 
-AuthResEntry Entry(std::string_view method, std::string_view result, std::string_view reason) {
+AuthResEntry Entry(std::string_view method, std::string_view result, std::string_view reason,
+                   size_t max_properties) {
   AuthResEntry e;
-  e.method = std::string(method);
-  e.result = std::string(result);
-  e.reason = std::string(reason);
+  e.method = method;
+  e.result = result;
+  e.reason = reason;
+  e.properties.reserve(max_properties);
   return e;
-}
-
-std::string WithoutSpace(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
-  }
-  return out;
 }
 
 }  // namespace
@@ -181,7 +174,7 @@ AuthResEntry DkimAuthRes(std::string_view result, std::string_view domain,
                          std::string_view selector, std::string_view b_prefix,
                          std::string_view reason, std::string_view identity,
                          std::string_view algorithm) {
-  AuthResEntry e = Entry("dkim", result, reason);
+  AuthResEntry e = Entry("dkim", result, reason, 5);
   AddProperty(&e, "header", "d", domain);
   AddProperty(&e, "header", "i", identity);
   AddProperty(&e, "header", "s", selector);
@@ -192,7 +185,7 @@ AuthResEntry DkimAuthRes(std::string_view result, std::string_view domain,
 
 AuthResEntry SpfAuthRes(std::string_view result, std::string_view mailfrom, std::string_view helo,
                         std::string_view reason) {
-  AuthResEntry e = Entry("spf", result, reason);
+  AuthResEntry e = Entry("spf", result, reason, 2);
   AddProperty(&e, "smtp", "mailfrom", mailfrom);
   AddProperty(&e, "smtp", "helo", helo);
   return e;
@@ -200,32 +193,31 @@ AuthResEntry SpfAuthRes(std::string_view result, std::string_view mailfrom, std:
 
 AuthResEntry DmarcAuthRes(std::string_view result, std::string_view header_from,
                           std::string_view policy, std::string_view reason) {
-  AuthResEntry e = Entry("dmarc", result, reason);
-  if (!policy.empty()) e.comment = "p=" + std::string(policy);
+  AuthResEntry e = Entry("dmarc", result, reason, 1);
+  if (!policy.empty()) e.comment.append("p=").append(policy);
   AddProperty(&e, "header", "from", header_from);
   return e;
 }
 
 AuthResEntry ArcAuthRes(std::string_view result, std::string_view reason,
                         std::string_view oldest_pass) {
-  AuthResEntry e = Entry("arc", result, reason);
-  if (!oldest_pass.empty()) e.comment = "oldest-pass=" + std::string(oldest_pass);
+  AuthResEntry e = Entry("arc", result, reason, 0);
+  if (!oldest_pass.empty()) e.comment.append("oldest-pass=").append(oldest_pass);
   return e;
 }
 
-std::vector<std::string> HeaderBPrefixes(const std::vector<std::string>& b_values,
-                                         size_t min_length) {
-  std::vector<std::string> full;
-  for (const std::string& b : b_values) full.push_back(WithoutSpace(b));
-  std::vector<std::string> out;
-  for (size_t i = 0; i < full.size(); ++i) {
-    size_t len = std::min(min_length, full[i].size());
-    for (size_t j = 0; j < full.size(); ++j) {
-      if (j == i || full[j] == full[i]) continue;
-      // Grow until the prefix differs from signature j (or the whole value is used).
-      while (len < full[i].size() && full[j].compare(0, len, full[i], 0, len) == 0) ++len;
+std::vector<std::string_view> HeaderBPrefixes(std::span<const std::string_view> b_values,
+                                              size_t min_length) {
+  std::vector<std::string_view> out;
+  out.reserve(b_values.size());
+  for (const std::string_view b : b_values) {
+    size_t len = std::min(min_length, b.size());
+    for (const std::string_view other : b_values) {
+      if (other == b) continue;
+      // Grow until the prefix differs from that signature (or the whole value is used).
+      while (len < b.size() && other.substr(0, len) == b.substr(0, len)) ++len;
     }
-    out.push_back(full[i].substr(0, len));
+    out.push_back(b.substr(0, len));
   }
   return out;
 }
@@ -238,16 +230,26 @@ Result<std::string> FormatAuthenticationResults(std::string_view authserv_id,
   if (entries.empty()) return out.append("; none");
   out.reserve(64 + 160 * entries.size());  // one allocation for the usual field
   for (const AuthResEntry& e : entries) {
-    if (!IsKeyword(e.method)) return Status::Error("method is not a keyword: " + e.method);
-    if (!IsKeyword(e.result)) return Status::Error("result is not a keyword: " + e.result);
+    if (!IsKeyword(e.method)) {
+      return Status::Error("method is not a keyword: " + std::string(e.method));
+    }
+    if (!IsKeyword(e.result)) {
+      return Status::Error("result is not a keyword: " + std::string(e.result));
+    }
     out.append(format.separator).append(e.method).append("=").append(e.result);
     if (!e.comment.empty()) out.append(" ").append(Comment(e.comment));
     if (!e.reason.empty()) {
-      out.append(" reason=").append(IsToken(e.reason) ? e.reason : QuotedAscii(e.reason));
+      out.append(" reason=");
+      if (IsToken(e.reason)) {
+        out.append(e.reason);
+      } else {
+        out.append(QuotedAscii(e.reason));
+      }
     }
     for (const AuthResProperty& p : e.properties) {
       if (!IsKeyword(p.ptype) || !IsKeyword(p.property)) {
-        return Status::Error("property name is not a keyword: " + p.ptype + "." + p.property);
+        return Status::Error("property name is not a keyword: " + std::string(p.ptype) + "." +
+                             std::string(p.property));
       }
       out.append(" ").append(p.ptype).append(".").append(p.property).append("=");
       AppendPropertyValue(p.value, &out);

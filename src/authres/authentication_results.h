@@ -2,8 +2,11 @@
 // module's outcome can be written without this module knowing its types. Values that are not RFC
 // 2045 tokens (or, for properties, not a plain domain or local-part@domain) are written as quoted
 // strings; comments are escaped; CR, LF and other control characters never reach the output.
+// Entries hold views: whatever an entry names must outlive its formatting, so that building the
+// field for a message copies no strings.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,16 +16,16 @@
 namespace mv {
 
 struct AuthResProperty {
-  std::string ptype;     // "smtp", "header", "body", "policy"
-  std::string property;  // "mailfrom", "d", "b", ...
-  std::string value;
+  std::string_view ptype;     // "smtp", "header", "body", "policy"
+  std::string_view property;  // "mailfrom", "d", "b", ...
+  std::string_view value;
 };
 
 struct AuthResEntry {
-  std::string method;   // "dkim", "spf", "dmarc", "arc"
-  std::string result;   // "pass", "fail", "none", ...
-  std::string comment;  // written as "(comment)" right after the result; empty: none
-  std::string reason;   // written as reason="..."; empty: none
+  std::string_view method;  // "dkim", "spf", "dmarc", "arc"
+  std::string_view result;  // "pass", "fail", "none", ...
+  std::string comment;      // written as "(comment)" right after the result; empty: none
+  std::string_view reason;  // written as reason="..."; empty: none
   std::vector<AuthResProperty> properties;
 };
 
@@ -38,10 +41,11 @@ AuthResEntry DmarcAuthRes(std::string_view result, std::string_view header_from,
 AuthResEntry ArcAuthRes(std::string_view result, std::string_view reason = {},
                         std::string_view oldest_pass = {});
 
-// For each signature's full b= value (white space ignored), the shortest prefix of at least
-// `min_length` characters that no other signature in the list shares (RFC 6008 header.b).
-std::vector<std::string> HeaderBPrefixes(const std::vector<std::string>& b_values,
-                                         size_t min_length = 8);
+// For each signature's full b= value, given without white space (as DkimResult::b is), the
+// shortest prefix of at least `min_length` characters that no other signature in the list shares
+// (RFC 6008 header.b). The prefixes are views into `b_values`.
+std::vector<std::string_view> HeaderBPrefixes(std::span<const std::string_view> b_values,
+                                              size_t min_length = 8);
 
 struct AuthResFormat {
   // Between result entries: "; " keeps one line; ";\r\n\t" folds one entry per line.

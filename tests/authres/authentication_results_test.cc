@@ -77,13 +77,19 @@ TEST(AuthRes, RejectsBadKeywords) {
 }
 
 TEST(AuthRes, HeaderBPrefixesAreUnique) {
-  std::vector<std::string> b = {"abcdefgh12345", "abcdefgh12999", "zz yy\r\n xxwwvvuu", "short"};
-  std::vector<std::string> p = HeaderBPrefixes(b);
-  ASSERT_EQ(p.size(), 4u);
+  const std::vector<std::string_view> b = {"abcdefgh12345", "abcdefgh12999", "zzyyxxwwvvuu",
+                                           "short", "abcdefgh12345"};
+  const std::vector<std::string_view> p = HeaderBPrefixes(b);
+  ASSERT_EQ(p.size(), 5u);
   EXPECT_EQ(p[0], "abcdefgh123");
   EXPECT_EQ(p[1], "abcdefgh129");
   EXPECT_EQ(p[2], "zzyyxxww");
   EXPECT_EQ(p[3], "short");
+  // A signature repeated verbatim cannot be told apart; it does not make its twin grow.
+  EXPECT_EQ(p[4], "abcdefgh123");
+  // The prefixes are views into the values, not copies.
+  EXPECT_EQ(p[2].data(), b[2].data());
+  EXPECT_TRUE(HeaderBPrefixes({}).empty());
 }
 
 // Round trip through an independent parser: Debian's python3-authres.
@@ -104,7 +110,7 @@ std::string ExpectedJson(const RoundTripCase& c) {
       w.Null();
     } else {
       // The formatter keeps free text ASCII: each non-ASCII byte of a reason is written as '?'.
-      std::string reason = e.reason;
+      std::string reason(e.reason);
       for (char& ch : reason) {
         if (static_cast<unsigned char>(ch) >= 0x80) ch = '?';
       }
