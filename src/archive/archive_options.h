@@ -38,11 +38,10 @@ struct ArchiveOptions {
   // An uncompressed mbox that is a regular file is mapped (mmap) a window of about chunk_size at a
   // time instead of being copied into chunks with read(2): messages are views into the page cache
   // and the same bound holds, since a window is unmapped when no message points into it any more.
-  // Off by default: a mapped file that another program truncates while the scan still uses its
-  // bytes kills the process with SIGBUS (mutt, for one, rewrites and truncates an mbox in place),
-  // and the read(2) path saves only about 2% of a scan's CPU. The CLI turns it on with --mmap for
-  // archives nothing else writes to.
-  bool map_files = false;
+  // A file another program truncates while its mapped bytes are in use (mutt, for one, rewrites
+  // and truncates an mbox in place) does not end the process: see mapped_window.h. False reads
+  // every input with read(2) (--no-mmap; tests compare the two paths).
+  bool map_files = true;
   // A message (or single-message file) larger than this is not held in memory: it is skipped and
   // handed on as a record with `read_error` set and empty bytes. A message longer than a chunk
   // gets its own buffer, grown by doubling up to max_message_size + chunk_size / 4, so the peak

@@ -403,6 +403,11 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
 
 // Hands on [hdr, end_msg) with one '>' dropped at each offset in quotes_ (mboxrd).
 void MboxSplitter::HandOn(uint64_t hdr, uint64_t end_msg, RawMessage* out) {
+  if (mapped() && MappedBytesDamaged(data_)) {
+    // The file was cut under this window while it was split (mapped_window.h): what the message
+    // holds past the cut are zeros, not the file's bytes.
+    out->read_error = "the file was truncated while this message was read";
+  }
   const size_t k = quotes_.size();
   const size_t n = end_msg - hdr - k;
   if (k == 0) {

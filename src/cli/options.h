@@ -46,7 +46,7 @@ struct Options {
   // Hostile-input limits (docs/SECURITY.md); each default is the module's own.
   size_t max_message_size = size_t{256} << 20;    // --max-message-size
   MboxVariant mbox_variant = MboxVariant::kAuto;  // --mbox-format
-  bool map_files = false;                         // --mmap
+  bool map_files = true;                          // --no-mmap
   HeaderLimits header_limits;                     // --max-header-bytes, --max-header-fields
   size_t max_signed_headers = 1000;               // --max-h-names
   int max_key_bits = 16384;                       // --max-key-bits

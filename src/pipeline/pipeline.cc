@@ -9,6 +9,7 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "archive/mapped_window.h"
 #include "report/json_lines.h"
 
 namespace mv {
@@ -68,6 +69,12 @@ void Pipeline::Verify(Batch* batch) const {
     MessageRecord& record = batch->records[i];
     if (Checkable(msg)) {
       for (const MessageCheck* check : checks_) check->Run(msg, &record);
+    }
+    if (MappedBytesDamaged(msg.raw.bytes.data())) {
+      // The file was truncated under the mapped bytes while this message was checked: part of
+      // what the checks read were zeros, so the results above do not describe the message.
+      record.AddError(
+          "the file was truncated while this message was checked; its results are void");
     }
     formatter_(msg, record, &batch->formatted);
   }
