@@ -127,6 +127,29 @@ TEST(ReceivedParser, HopsWithoutAClientAddress) {
   EXPECT_EQ(hop.helo, "[10.0.0.7]");
 }
 
+// Comments nest, a quoted-pair hides a parenthesis, and a comment left open runs to the end of the
+// field; the from-clause is everything between "from" and the next clause.
+TEST(ReceivedParser, CommentsNestEscapeAndMayBeLeftOpen) {
+  ReceivedHop hop;
+  ASSERT_TRUE(
+      ParseReceived(" from h.example (note \\) (inner) [192.0.2.7]) (x)\r\n"
+                    "\tby mx.example.net with ESMTP id 1; Mon, 8 Jan 2024 10:15:02 +0100",
+                    &hop));
+  EXPECT_EQ(hop.from_name, "h.example");
+  EXPECT_EQ(hop.helo, "h.example");
+  ASSERT_TRUE(hop.ip.has_value());
+  EXPECT_EQ(hop.ip->ToString(), "192.0.2.7");
+  EXPECT_EQ(hop.by, "mx.example.net");
+  EXPECT_EQ(hop.protocol, "ESMTP");
+  ASSERT_TRUE(ParseReceived(" from h.example (open [192.0.2.8] by mx.example.net", &hop));
+  ASSERT_TRUE(hop.ip.has_value());
+  EXPECT_EQ(hop.ip->ToString(), "192.0.2.8");
+  EXPECT_EQ(hop.by, "");  // inside the comment
+  ASSERT_TRUE(ParseReceived(" from a.example by b.example from c.example (d [192.0.2.9])", &hop));
+  EXPECT_EQ(hop.from_name, "a.example");
+  EXPECT_FALSE(hop.ip.has_value());  // the second "from" is not a from-clause
+}
+
 TEST(ReceivedParser, GlobsMatchHostNamesWithoutCase) {
   EXPECT_TRUE(HostMatchesGlob("*.example.net", "MX1.Example.NET"));
   EXPECT_TRUE(HostMatchesGlob("mx?.example.net", "mx2.example.net"));
