@@ -145,19 +145,22 @@ class Evaluation {
     return v;
   }
 
-  // Expands a domain-spec (empty: the current domain) into a query name.
-  std::string TargetName(std::string_view spec, const std::string& domain) {
+  // Expands a domain-spec (empty: the current domain, returned as is) into a query name, kept in
+  // *storage when it had to be built.
+  std::string_view TargetName(std::string_view spec, const std::string& domain,
+                              std::string* storage) {
     if (spec.empty()) return domain;
-    std::string out;
+    std::string& out = *storage;
+    out.clear();
     if (!ExpandMacroString(spec, Values(domain), MacroContext::kDomainSpec, &out)) return "";
-    out = std::string(StripTrailingDot(out));
+    if (!out.empty() && out.back() == '.') out.pop_back();
     TruncateLeft(&out);
     return out;
   }
 
   // The resolver's own answer, not a copy: a cached SPF record or address set is read, never
   // changed.
-  std::shared_ptr<const DnsAnswer> Query(const std::string& name, DnsType type) {
+  std::shared_ptr<const DnsAnswer> Query(std::string_view name, DnsType type) {
     return dns_->LookupShared(name, type);
   }
 
@@ -215,7 +218,7 @@ class Evaluation {
   }
 
   // Whether `name` has an address record matching the client within the CIDR lengths.
-  Match AddressMatch(const std::string& name, int cidr4, int cidr6, bool count_void,
+  Match AddressMatch(std::string_view name, int cidr4, int cidr6, bool count_void,
                      std::string* why) {
     if (!IsQueryableName(name)) return Match::kNo;  // not a DNS name: no such host
     const bool v6 = request_.ip.is_v6();
@@ -223,7 +226,7 @@ class Evaluation {
     const std::shared_ptr<const DnsAnswer> a_held = Query(name, type);
     const DnsAnswer& a = *a_held;
     if (a.status == DnsStatus::kTempError) {
-      *why = "DNS error looking up " + std::string(DnsTypeName(type)) + " " + name;
+      *why = "DNS error looking up " + std::string(DnsTypeName(type)) + " " + std::string(name);
       return Match::kTempError;
     }
     if (IsVoid(a, type) || a.status == DnsStatus::kPermError) {
@@ -257,7 +260,8 @@ class Evaluation {
       *why = "more than " + std::to_string(options_.max_dns_lookups) + " DNS-querying terms";
       return Match::kPermError;
     }
-    const std::string target = TargetName(d.domain_spec, domain);
+    std::string storage;
+    const std::string_view target = TargetName(d.domain_spec, domain, &storage);
     switch (d.mechanism) {
       case SpfMechanism::kA:
         return AddressMatch(target, d.cidr4, d.cidr6, true, why);
@@ -271,7 +275,7 @@ class Evaluation {
             Query(target, DnsType::kA);  // 5.7: A even for an IPv6 client
         const DnsAnswer& a = *a_held;
         if (a.status == DnsStatus::kTempError) {
-          *why = "DNS error looking up A " + target;
+          *why = "DNS error looking up A " + std::string(target);
           return Match::kTempError;
         }
         if (IsVoid(a, DnsType::kA) || a.status == DnsStatus::kPermError) {
@@ -284,7 +288,7 @@ class Evaluation {
         return Match::kYes;
       }
       case SpfMechanism::kInclude: {
-        Outcome sub = CheckHost(target, depth + 1, false);
+        Outcome sub = CheckHost(std::string(target), depth + 1, false);
         switch (sub.result) {
           case SpfResult::kPass:
             return Match::kYes;
@@ -299,7 +303,7 @@ class Evaluation {
             *why = sub.reason;
             return Match::kPermError;
           case SpfResult::kNone:
-            *why = "include:" + target + " has no SPF record (" + sub.reason + ")";
+            *why = "include:" + std::string(target) + " has no SPF record (" + sub.reason + ")";
             return Match::kPermError;
         }
         return Match::kPermError;
@@ -309,12 +313,12 @@ class Evaluation {
     }
   }
 
-  Match MxMatch(const std::string& target, const SpfDirective& d, std::string* why) {
+  Match MxMatch(std::string_view target, const SpfDirective& d, std::string* why) {
     if (!IsQueryableName(target)) return Match::kNo;
     const std::shared_ptr<const DnsAnswer> a_held = Query(target, DnsType::kMx);
     const DnsAnswer& a = *a_held;
     if (a.status == DnsStatus::kTempError) {
-      *why = "DNS error looking up MX " + target;
+      *why = "DNS error looking up MX " + std::string(target);
       return Match::kTempError;
     }
     if (IsVoid(a, DnsType::kMx) || a.status == DnsStatus::kPermError) {
@@ -325,19 +329,23 @@ class Evaluation {
       return Match::kNo;
     }
     std::vector<const DnsRecord*> mx;
+    mx.reserve(a.records.size());
     for (const DnsRecord& r : a.records) {
-      if (r.type == DnsType::kMx) mx.push_back(&r);
+      if (r.type != DnsType::kMx) continue;
+      // Insertion keeping equal preferences in answer order (what stable_sort gives, without its
+      // buffer): an MX set has a handful of records.
+      auto pos = mx.end();
+      while (pos != mx.begin() && (*(pos - 1))->preference > r.preference) --pos;
+      mx.insert(pos, &r);
     }
-    std::stable_sort(mx.begin(), mx.end(), [](const DnsRecord* x, const DnsRecord* y) {
-      return x->preference < y->preference;
-    });
     for (size_t i = 0; i < mx.size(); ++i) {
       // 4.6.4: an mx term may not make more than 10 address queries; needing an 11th is permerror.
       if (static_cast<int>(i) >= options_.max_mx_names) {
-        *why = "more than " + std::to_string(options_.max_mx_names) + " MX names for " + target;
+        *why = "more than " + std::to_string(options_.max_mx_names) + " MX names for " +
+               std::string(target);
         return Match::kPermError;
       }
-      std::string host(StripTrailingDot(mx[i]->target));
+      const std::string_view host = StripTrailingDot(mx[i]->target);
       if (host.empty()) continue;  // null MX (RFC 7505)
       Match m = AddressMatch(host, d.cidr4, d.cidr6, false, why);
       if (m != Match::kNo) return m;
@@ -345,7 +353,7 @@ class Evaluation {
     return Match::kNo;
   }
 
-  Match PtrMatch(const std::string& target, std::string* why) {
+  Match PtrMatch(std::string_view target, std::string* why) {
     const PtrNames& p = Ptr();
     if (p.status == DnsStatus::kNxDomain || p.status == DnsStatus::kNoData) {
       if (!CountVoid()) {
@@ -362,7 +370,8 @@ class Evaluation {
 
   std::string Explain(const SpfRecord& record, const std::string& domain) {
     if (!record.has_exp) return "";
-    std::string target = TargetName(record.exp, domain);
+    std::string target_storage;
+    const std::string_view target = TargetName(record.exp, domain, &target_storage);
     if (!IsQueryableName(target)) return "";
     const std::shared_ptr<const DnsAnswer> a_held =
         Query(target, DnsType::kTxt);  // not counted against any limit (6.2)
@@ -437,7 +446,8 @@ class Evaluation {
       return Make(SpfResult::kPermError,
                   "more than " + std::to_string(options_.max_dns_lookups) + " DNS-querying terms");
     }
-    const std::string target = TargetName(record.redirect, domain);
+    std::string target_storage;
+    const std::string target(TargetName(record.redirect, domain, &target_storage));
     // 6.1: exp= of the redirecting record is not used; the target's own exp= is.
     Outcome sub = CheckHost(target, depth + 1, want_explanation);
     if (sub.result == SpfResult::kNone) {
