@@ -1,5 +1,6 @@
 #include "dkim/header_hash.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "dkim/tag_list.h"
@@ -22,6 +23,7 @@ constexpr size_t kQuadraticSelectLimit = 4096;
 
 Result<std::vector<std::string_view>> ParseHeaderNameList(std::string_view h) {
   std::vector<std::string_view> names;
+  names.reserve(static_cast<size_t>(std::count(h.begin(), h.end(), ':')) + 1);
   size_t start = 0;
   while (true) {
     size_t colon = h.find(':', start);

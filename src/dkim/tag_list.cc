@@ -25,6 +25,7 @@ size_t SkipFws(std::string_view s, size_t i) {
 
 Result<TagList> TagList::Parse(std::string_view text) {
   TagList list;
+  list.tags_.reserve(16);  // a DKIM-Signature has about a dozen tags: one allocation, not five
   size_t i = 0;
   while (true) {
     i = SkipFws(text, i);
