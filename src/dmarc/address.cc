@@ -2,8 +2,11 @@
 
 #include <mimetic/rfc822/addresslist.h>
 
+#include <array>
 #include <exception>
 #include <utility>
+
+#include "message/header_index.h"
 
 namespace mv {
 namespace {
@@ -18,33 +21,20 @@ struct Token {
   bool IsWord() const { return kind == TokenKind::kAtom || kind == TokenKind::kQuoted; }
 };
 
+// RFC 5322 atext, plus every byte >= 0x80 (RFC 6532: UTF-8 in header fields). A table: the
+// tokenizer asks for each byte of each From value.
+constexpr std::array<bool, 256> kAtext = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x80; c < 0x100; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (unsigned char c : std::string_view("!#$%&'*+-/=?^_`{|}~")) t[c] = true;
+  return t;
+}();
+
 bool IsAtext(unsigned char c) {
-  if (c >= 0x80) return true;  // RFC 6532: UTF-8 in header fields
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '/':
-    case '=':
-    case '?':
-    case '^':
-    case '_':
-    case '`':
-    case '{':
-    case '|':
-    case '}':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
+  return kAtext[c];
 }
 
 bool IsControl(unsigned char c) {
@@ -300,14 +290,6 @@ class AddressGrammar {
   std::vector<std::string>* domains_ = nullptr;
 };
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 // Folding is a line break followed by white space; any other CR or LF is not part of a field value.
 Result<std::string> Unfold(std::string_view v) {
   std::string out;
@@ -360,10 +342,11 @@ Result<std::vector<ParsedMailbox>> ParseAddressList(std::string_view value) {
     unfolded_copy = std::move(u).value();
     unfolded = unfolded_copy;
   }
-  std::vector<Token> tokens;
-  tokens.reserve(16);
-  std::string cleaned;
-  cleaned.reserve(unfolded.size());
+  // Reused by every value this thread parses (the tokens view `unfolded`, not the buffers).
+  thread_local std::vector<Token> tokens;
+  thread_local std::string cleaned;
+  tokens.clear();
+  cleaned.clear();
   Status s = Tokenize(unfolded, &tokens, &cleaned);
   if (!s.ok()) return s;
   std::vector<std::string> grammar_domains;
@@ -399,7 +382,7 @@ Result<std::vector<ParsedMailbox>> ParseAddressList(std::string_view value) {
   // The grammar has accepted the value; mimetic must have read the same mailboxes out of it.
   bool agree = out.size() == grammar_domains.size();
   for (size_t i = 0; agree && i < out.size(); ++i) {
-    agree = Lower(out[i].domain) == Lower(grammar_domains[i]);
+    agree = EqualsIgnoreCase(out[i].domain, grammar_domains[i]);
   }
   if (!agree) {
     return Status::Error("address list not understood: RFC 5322 grammar reads " +
