@@ -170,6 +170,29 @@ void ReadFromClause(std::span<const Token> clause, ReceivedHop* hop) {
   }
 }
 
+enum class Keyword { kNone, kFrom, kBy, kWith, kId, kFor, kVia };
+
+// The clause keyword `w` is, if any; most words are not, and their length alone says so.
+Keyword KeywordOf(std::string_view w) {
+  switch (w.size()) {
+    case 2:
+      if (EqualsIgnoreCase(w, "by")) return Keyword::kBy;
+      if (EqualsIgnoreCase(w, "id")) return Keyword::kId;
+      break;
+    case 3:
+      if (EqualsIgnoreCase(w, "for")) return Keyword::kFor;
+      if (EqualsIgnoreCase(w, "via")) return Keyword::kVia;
+      break;
+    case 4:
+      if (EqualsIgnoreCase(w, "from")) return Keyword::kFrom;
+      if (EqualsIgnoreCase(w, "with")) return Keyword::kWith;
+      break;
+    default:
+      break;
+  }
+  return Keyword::kNone;
+}
+
 }  // namespace
 
 bool HostMatchesGlob(std::string_view pattern, std::string_view host) {
@@ -206,9 +229,9 @@ bool ParseReceived(std::string_view value, ReceivedHop* hop) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     if (t.kind == Token::kWord) {
-      const std::string_view w = t.text;
+      const Keyword k = KeywordOf(t.text);
       const bool next_is_word = i + 1 < tokens.size() && tokens[i + 1].kind == Token::kWord;
-      if (EqualsIgnoreCase(w, "from") && !hop->has_from && !has_by && next_is_word) {
+      if (k == Keyword::kFrom && !hop->has_from && !has_by && next_is_word) {
         current = kFrom;
         hop->has_from = true;
         hop->from_name = std::string(tokens[++i].text);
@@ -216,18 +239,18 @@ bool ParseReceived(std::string_view value, ReceivedHop* hop) {
         from_end = i + 1;
         continue;
       }
-      if (EqualsIgnoreCase(w, "by") && !has_by && next_is_word) {
+      if (k == Keyword::kBy && !has_by && next_is_word) {
         current = kBy;
         has_by = true;
         hop->by = CleanName(tokens[++i].text);
         continue;
       }
-      if (EqualsIgnoreCase(w, "with") && next_is_word && hop->protocol.empty()) {
+      if (k == Keyword::kWith && next_is_word && hop->protocol.empty()) {
         current = kOther;
         hop->protocol = std::string(tokens[++i].text);
         continue;
       }
-      if (EqualsIgnoreCase(w, "id") || EqualsIgnoreCase(w, "for") || EqualsIgnoreCase(w, "via")) {
+      if (k == Keyword::kId || k == Keyword::kFor || k == Keyword::kVia) {
         current = kOther;
         continue;
       }
