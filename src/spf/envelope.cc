@@ -1,5 +1,7 @@
 #include "spf/envelope.h"
 
+#include <algorithm>
+
 #include "spf/received.h"
 
 namespace mv {
@@ -49,8 +51,17 @@ std::string StripComments(std::string_view v) {
 }  // namespace
 
 std::string ParseReturnPath(std::string_view value, bool* is_null) {
-  std::string v = StripComments(value);
-  std::string_view s = Trim(v);
+  // The usual value, "<a@b>" with nothing to strip or map, is read in place.
+  std::string stripped;
+  std::string_view s = value;
+  const bool plain = std::none_of(value.begin(), value.end(), [](char c) {
+    return c == '(' || c == '"' || c == '\\' || c == '\t' || c == '\r' || c == '\n';
+  });
+  if (!plain) {
+    stripped = StripComments(value);
+    s = stripped;
+  }
+  s = Trim(s);
   const size_t open = s.find('<');
   if (open != std::string_view::npos) {
     const size_t close = s.rfind('>');
