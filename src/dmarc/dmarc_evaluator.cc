@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "dmarc/address.h"
 #include "dmarc/org_domain.h"
@@ -74,18 +75,26 @@ Result<std::string> FromDomainOf(std::string_view value) {
   if (!IsDnsDomainName(m.domain)) {
     return Status::Error("From domain \"" + m.domain + "\" is not a DNS domain name");
   }
-  return NormalizeDnsName(m.domain);
+  // NormalizeDnsName in place: the parsed mailbox is not used again.
+  std::string domain = std::move(parsed->front().domain);
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  for (char& c : domain) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return domain;
 }
 
 // DomainsAlign(a, from_domain, strict) for a From domain already normalized whose organizational
 // domain is known: the per-signature check then costs one organizational-domain lookup, not two.
 bool AlignsWithFrom(std::string_view a, const std::string& from_domain, const std::string& from_org,
                     bool strict) {
-  const std::string na = NormalizeDnsName(a);
-  if (na.empty()) return false;
+  // NormalizeDnsName(a) compared without building it: from_domain is already lower-case.
+  if (!a.empty() && a.back() == '.') a.remove_suffix(1);
+  if (a.empty()) return false;
   // The usual case, d= (or the MAIL FROM domain) equal to the From domain, aligns either way.
-  if (strict || na == from_domain) return na == from_domain;
-  return OrganizationalDomain(na) == from_org;
+  const bool same = EqualsIgnoreCase(a, from_domain);
+  if (strict || same) return same;
+  return OrganizationalDomain(a) == from_org;  // which normalizes the name itself
 }
 
 }  // namespace
