@@ -139,6 +139,30 @@ TEST(DmarcEvaluator, DiscoveryJoinsStringsAndSkipsOtherTxt) {
   EXPECT_EQ(org.record_text, "v=DMARC1; p=quarantine");
 }
 
+// Identities are compared as DNS names: case and one trailing dot do not matter, in strict and in
+// relaxed mode, for DKIM and for SPF.
+TEST(DmarcEvaluator, AlignmentIgnoresCaseAndTrailingDot) {
+  MemoryDnsSource dns;
+  dns.AddTxt("_dmarc.example.com", {"v=DMARC1; p=reject; adkim=s; aspf=s"});
+  dns.AddTxt("_dmarc.relaxed.example", {"v=DMARC1; p=reject"});
+  DmarcInput in;
+  in.from_values.push_back("a@Example.COM");
+  in.dkim.push_back({"EXAMPLE.com.", true});
+  DmarcResult r = DmarcEvaluator(&dns).Evaluate(in);
+  EXPECT_TRUE(r.dkim_aligned);
+  EXPECT_EQ(r.aligned_dkim_domain, "example.com");
+  in.dkim.clear();
+  in.spf = {"example.COM.", "pass"};
+  EXPECT_TRUE(DmarcEvaluator(&dns).Evaluate(in).spf_aligned);
+  in.spf = {"mail.example.com", "pass"};  // strict: a subdomain does not align
+  EXPECT_FALSE(DmarcEvaluator(&dns).Evaluate(in).spf_aligned);
+  in.from_values[0] = "a@relaxed.example";
+  in.spf = {"Bounce.RELAXED.example.", "pass"};
+  EXPECT_TRUE(DmarcEvaluator(&dns).Evaluate(in).spf_aligned);
+  in.spf = {".", "pass"};
+  EXPECT_FALSE(DmarcEvaluator(&dns).Evaluate(in).spf_aligned);
+}
+
 TEST(DmarcJson, PermErrorHasReasonOnly) {
   MemoryDnsSource dns;
   DmarcResult r = DmarcEvaluator(&dns).Evaluate(DmarcInput{});
