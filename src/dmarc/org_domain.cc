@@ -1,6 +1,7 @@
 #include "dmarc/org_domain.h"
 
 #include <libpsl.h>
+#include <sys/stat.h>
 
 #include "dns/dns_types.h"
 #include "util/bounded_cache.h"
@@ -12,6 +13,17 @@ namespace {
 constexpr size_t kOrgDomainCacheCapacity = 16384;
 
 constexpr const char* kDebianList = "/usr/share/publicsuffix/public_suffix_list.dat";
+// The same list compiled by the package (psl-make-dafsa): it loads in about 1 ms where parsing the
+// text takes about 6, a cost every run pays. Used only when it is not older than the text, so a
+// hand-edited text list still wins.
+constexpr const char* kDebianDafsa = "/usr/share/publicsuffix/public_suffix_list.dafsa";
+
+bool NotOlderThan(const char* path, const char* other) {
+  struct stat a, b;
+  if (stat(path, &a) != 0 || stat(other, &b) != 0) return false;
+  return a.st_mtim.tv_sec > b.st_mtim.tv_sec ||
+         (a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec >= b.st_mtim.tv_nsec);
+}
 
 struct LoadedList {
   const psl_ctx_t* ctx = nullptr;
@@ -23,6 +35,13 @@ struct LoadedList {
 const LoadedList& List() {
   static const LoadedList list = [] {
     LoadedList l;
+    if (NotOlderThan(kDebianDafsa, kDebianList)) {
+      l.ctx = psl_load_file(kDebianDafsa);
+      if (l.ctx != nullptr) {
+        l.source = kDebianDafsa;
+        return l;
+      }
+    }
     l.ctx = psl_load_file(kDebianList);
     if (l.ctx != nullptr) {
       l.source = kDebianList;

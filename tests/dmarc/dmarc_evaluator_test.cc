@@ -1,8 +1,12 @@
 #include "dmarc/dmarc_evaluator.h"
 
 #include <gtest/gtest.h>
+#include <libpsl.h>
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -21,6 +25,45 @@ TEST(OrganizationalDomain, FromPublicSuffixList) {
   EXPECT_EQ(OrganizationalDomain("co.uk"), "co.uk");  // a public suffix is its own
   EXPECT_EQ(OrganizationalDomain("x.alice.github.io"), "alice.github.io");
   EXPECT_FALSE(PublicSuffixListSource().empty());
+}
+
+// The list is loaded from the package's compiled form when there is one: it must place every name
+// as the text list does. Each rule of the text list is asked as is and under one and two more
+// labels; OrganizationalDomain must agree with the text list too.
+TEST(OrganizationalDomain, CompiledListAgreesWithTheTextList) {
+  const char* text_path = "/usr/share/publicsuffix/public_suffix_list.dat";
+  const char* dafsa_path = "/usr/share/publicsuffix/public_suffix_list.dafsa";
+  psl_ctx_t* text = psl_load_file(text_path);
+  psl_ctx_t* dafsa = psl_load_file(dafsa_path);
+  if (text == nullptr || dafsa == nullptr) {
+    std::printf("skipped: %s or %s missing\n", text_path, dafsa_path);
+    psl_free(text);
+    psl_free(dafsa);
+    GTEST_SKIP();
+  }
+  std::ifstream in(text_path);
+  std::string line;
+  size_t asked = 0, differ = 0;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.empty() || line.rfind("//", 0) == 0) continue;
+    if (line.front() == '!') line.erase(0, 1);
+    if (line.rfind("*.", 0) == 0) line.erase(0, 2);
+    for (const char* prefix : {"", "a.", "b.a."}) {
+      const std::string name = prefix + line;
+      const char* t = psl_registrable_domain(text, name.c_str());
+      const char* d = psl_registrable_domain(dafsa, name.c_str());
+      const std::string expected = t != nullptr ? t : name;
+      if (expected != (d != nullptr ? d : name)) ++differ;
+      if (asked++ % 97 == 0) {
+        EXPECT_EQ(OrganizationalDomain(name), expected) << name;
+      }
+    }
+  }
+  psl_free(text);
+  psl_free(dafsa);
+  EXPECT_GT(asked, 10000u);
+  EXPECT_EQ(differ, 0u);
 }
 
 TEST(CollectDmarcQuestions, DomainAndOrgDomain) {
