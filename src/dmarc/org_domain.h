@@ -12,7 +12,7 @@ namespace mv {
 // a public suffix, or that the list cannot place, is its own organizational domain.
 std::string OrganizationalDomain(std::string_view domain);
 
-// Where the list came from ("/usr/share/publicsuffix/public_suffix_list.dat", or "libpsl
+// Where the list came from (".../public_suffix_list.dafsa" or ".dat", or "libpsl
 // built-in"), for the run's metadata.
 std::string PublicSuffixListSource();
 
