@@ -41,18 +41,23 @@ namespace {
 SpfOutcome CheckOwnedEnvelope(SpfEnvelope envelope, DnsResolver& dns, const SpfOptions& options) {
   SpfOutcome out;
   out.envelope = std::move(envelope);
-  const SpfEnvelope& e = out.envelope;
+  SpfEnvelope& e = out.envelope;
   out.identity = IdentityOf(e);
   if (out.identity.kind.empty()) {
     out.verdict.result = SpfResult::kNone;
     out.verdict.reason = out.identity.missing;
   } else {
+    // The request borrows the outcome's strings for the evaluation and gives them back: check_host
+    // does not keep its request.
     SpfRequest request;
     request.ip = *e.client_ip;
-    request.domain = out.identity.domain;
-    request.sender = out.identity.sender;
-    request.helo = e.helo;
+    request.domain = std::move(out.identity.domain);
+    request.sender = std::move(out.identity.sender);
+    request.helo = std::move(e.helo);
     out.verdict = SpfEvaluator(&dns, options.evaluator).CheckHost(request);
+    out.identity.domain = std::move(request.domain);
+    out.identity.sender = std::move(request.sender);
+    e.helo = std::move(request.helo);
   }
   // Only a verdict actually recomputed is compared: "none, no-client-ip" says nothing about the
   // recorded one.
