@@ -11,6 +11,19 @@ void MessageRecord::AddError(std::string_view text) {
   error.append(text);
 }
 
+namespace {
+
+// Room for the counters a checked message usually gets (one per protocol, a few DKIM results),
+// so that the list does not grow one step at a time.
+constexpr size_t kUsualCounters = 8;
+
+bool IsGroupResult(std::string_view name, std::string_view group, std::string_view result) {
+  return name.size() == group.size() + 1 + result.size() && name.starts_with(group) &&
+         name[group.size()] == '.' && name.ends_with(result);
+}
+
+}  // namespace
+
 void MessageRecord::Count(std::string_view counter, uint64_t n) {
   for (auto& [name, value] : counters) {
     if (name == counter) {
@@ -18,7 +31,22 @@ void MessageRecord::Count(std::string_view counter, uint64_t n) {
       return;
     }
   }
+  if (counters.empty()) counters.reserve(kUsualCounters);
   counters.emplace_back(std::string(counter), n);
+}
+
+void MessageRecord::CountResult(std::string_view group, std::string_view result) {
+  for (auto& [name, value] : counters) {
+    if (IsGroupResult(name, group, result)) {
+      ++value;
+      return;
+    }
+  }
+  if (counters.empty()) counters.reserve(kUsualCounters);
+  std::string name;
+  name.reserve(group.size() + 1 + result.size());
+  name.append(group).append(".").append(result);
+  counters.emplace_back(std::move(name), 1);
 }
 
 void FillBasicFields(const RawMessage& message, const HeaderIndex& headers, MessageRecord* record) {

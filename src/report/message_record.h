@@ -42,6 +42,9 @@ struct MessageRecord {
   void AddError(std::string_view text);
   // Adds `n` to the named summary counter (e.g. "dkim.pass").
   void Count(std::string_view counter, uint64_t n = 1);
+  // Adds 1 to the counter "<group>.<result>" (e.g. "dkim", "pass"); the name is only built when
+  // the record does not have that counter yet, which for a protocol's result it never has.
+  void CountResult(std::string_view group, std::string_view result);
 };
 
 // Fills provenance, the display fields and `error` (read error, then header error) of `record`.

@@ -104,7 +104,7 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
         r.reason == DkimReason::kOk ? std::string_view() : DkimReasonName(r.reason);
     entries.push_back(
         DkimAuthRes(DkimResultName(r.result), r.d, r.s, b_prefixes[i], reason, r.i, r.a));
-    record->Count("dkim." + std::string(DkimResultName(r.result)));
+    record->CountResult("dkim", DkimResultName(r.result));
   }
   if (dkim.empty()) {
     entries.push_back(AuthResEntry{"dkim", "none", "", "", {}});
@@ -130,9 +130,9 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
     record->AddError("Authentication-Results: " + auth_results.error());
   }
 
-  record->Count("spf." + std::string(SpfResultName(spf.verdict.result)));
-  record->Count("dmarc." + std::string(DmarcResultName(dmarc.result)));
-  record->Count("arc." + std::string(ArcResultName(arc.result)));
+  record->CountResult("spf", SpfResultName(spf.verdict.result));
+  record->CountResult("dmarc", DmarcResultName(dmarc.result));
+  record->CountResult("arc", ArcResultName(arc.result));
 }
 
 }  // namespace mv

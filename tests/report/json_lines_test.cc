@@ -170,6 +170,17 @@ TEST(MessageRecord, CountersAndErrorsAccumulate) {
   r.Count("dkim.pass");
   EXPECT_EQ(r.counters,
             (std::vector<std::pair<std::string, uint64_t>>{{"dkim.pass", 2}, {"dkim.fail", 2}}));
+  // A result counter is the same counter as its full name; near names stay apart.
+  r.CountResult("dkim", "pass");
+  r.CountResult("dkim", "passx");
+  r.CountResult("dki", "m.pass");
+  r.CountResult("spf", "pass");
+  r.Count("spf.pass");
+  EXPECT_EQ(r.counters, (std::vector<std::pair<std::string, uint64_t>>{{"dkim.pass", 3},
+                                                                       {"dkim.fail", 2},
+                                                                       {"dkim.passx", 1},
+                                                                       {"dki.m.pass", 1},
+                                                                       {"spf.pass", 2}}));
   r.AddError("first");
   r.AddError("");
   r.AddError("second");
