@@ -41,49 +41,62 @@ struct Token {
   std::string_view text;  // a comment without its outer parentheses
 };
 
-// Splits the field into words and comments up to the ';' that starts the date, into *out (cleared
-// first, so that one vector serves every field a thread parses).
-void Tokenize(std::string_view v, std::vector<Token>* tokens) {
-  std::vector<Token>& out = *tokens;
-  out.clear();
-  size_t i = 0;
-  while (i < v.size()) {
-    const char c = v[i];
-    if (IsSpace(c)) {
-      ++i;
-    } else if (c == ';') {
-      break;
-    } else if (c == '(') {
-      int depth = 0;
-      size_t j = i;
-      for (; j < v.size(); ++j) {
-        while (j < v.size() && !kCommentStop[static_cast<unsigned char>(v[j])]) ++j;
-        if (j == v.size()) break;
-        if (v[j] == '\\') {
-          ++j;
-        } else if (v[j] == '(') {
-          ++depth;
-        } else if (v[j] == ')' && --depth == 0) {
-          break;
+// Splits the field into words and comments up to the ';' that starts the date, one token at a time:
+// the parser stops asking once it has what it reads (the rest of a trace field is often longer).
+class Tokenizer {
+ public:
+  explicit Tokenizer(std::string_view v) : v_(v) {}
+
+  // Appends the next token to *out; false at the end of the field or at the ';'.
+  bool Next(std::vector<Token>* out) {
+    const std::string_view v = v_;
+    while (i_ < v.size()) {
+      const char c = v[i_];
+      if (IsSpace(c)) {
+        ++i_;
+      } else if (c == ';') {
+        i_ = v.size();
+        return false;
+      } else if (c == '(') {
+        int depth = 0;
+        size_t j = i_;
+        for (; j < v.size(); ++j) {
+          while (j < v.size() && !kCommentStop[static_cast<unsigned char>(v[j])]) ++j;
+          if (j == v.size()) break;
+          if (v[j] == '\\') {
+            ++j;
+          } else if (v[j] == '(') {
+            ++depth;
+          } else if (v[j] == ')' && --depth == 0) {
+            break;
+          }
         }
+        const size_t end = j < v.size() ? j : v.size();
+        out->push_back({Token::kComment, v.substr(i_ + 1, end - i_ - 1)});
+        i_ = end + 1;
+        return true;
+      } else if (c == '[') {
+        size_t j = v.find(']', i_);
+        j = j == std::string_view::npos ? v.size() : j + 1;
+        while (j < v.size() && !EndsWord(v[j])) ++j;  // "]:port"
+        out->push_back({Token::kWord, v.substr(i_, j - i_)});
+        i_ = j;
+        return true;
+      } else {
+        size_t j = i_ + 1;
+        while (j < v.size() && !EndsWord(v[j])) ++j;
+        out->push_back({Token::kWord, v.substr(i_, j - i_)});
+        i_ = j;
+        return true;
       }
-      const size_t end = j < v.size() ? j : v.size();
-      out.push_back({Token::kComment, v.substr(i + 1, end - i - 1)});
-      i = end + 1;
-    } else if (c == '[') {
-      size_t j = v.find(']', i);
-      j = j == std::string_view::npos ? v.size() : j + 1;
-      while (j < v.size() && !EndsWord(v[j])) ++j;  // "]:port"
-      out.push_back({Token::kWord, v.substr(i, j - i)});
-      i = j;
-    } else {
-      size_t j = i + 1;
-      while (j < v.size() && !EndsWord(v[j])) ++j;
-      out.push_back({Token::kWord, v.substr(i, j - i)});
-      i = j;
     }
+    return false;
   }
-}
+
+ private:
+  std::string_view v_;
+  size_t i_ = 0;
+};
 
 // The address in "[192.0.2.1]", "[IPv6:2001:db8::1]", "[192.0.2.1]:25", "192.0.2.1",
 // "2603:10b6::25" or "user@192.0.2.1".
@@ -219,18 +232,29 @@ bool ParseReceived(std::string_view value, ReceivedHop* hop) {
   *hop = ReceivedHop();
   // Reused by every field this thread parses: a message has several and a scan millions.
   thread_local std::vector<Token> tokens;
-  Tokenize(value, &tokens);
+  tokens.clear();
+  Tokenizer tokenizer(value);
+  auto have = [&](size_t k) {  // whether token k exists, reading up to it
+    while (tokens.size() <= k) {
+      if (!tokenizer.Next(&tokens)) return false;
+    }
+    return true;
+  };
   enum Clause { kNone, kFrom, kBy, kOther };
   Clause current = kNone;
   // The from-clause is a run of tokens: it starts with the word after "from" and ends where
   // another clause starts (there is only one from-clause, so it never resumes).
   size_t from_begin = 0, from_end = 0;
   bool has_by = false;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const Token& t = tokens[i];
+  for (size_t i = 0; have(i); ++i) {
+    // With the by-clause and the protocol read, the from-clause is over (it never follows "by")
+    // and nothing further is read: the rest need not even be split.
+    if (has_by && !hop->protocol.empty()) break;
+    const Token t = tokens[i];  // a copy: reading ahead may grow the vector
     if (t.kind == Token::kWord) {
       const Keyword k = KeywordOf(t.text);
-      const bool next_is_word = i + 1 < tokens.size() && tokens[i + 1].kind == Token::kWord;
+      const bool next_is_word =
+          k != Keyword::kNone && have(i + 1) && tokens[i + 1].kind == Token::kWord;
       if (k == Keyword::kFrom && !hop->has_from && !has_by && next_is_word) {
         current = kFrom;
         hop->has_from = true;
