@@ -150,6 +150,25 @@ TEST(ReceivedParser, CommentsNestEscapeAndMayBeLeftOpen) {
   EXPECT_FALSE(hop.ip.has_value());  // the second "from" is not a from-clause
 }
 
+// Only the first from-, by- and with-clause count; what follows them changes nothing.
+TEST(ReceivedParser, LaterClausesAreIgnored) {
+  ReceivedHop hop;
+  ASSERT_TRUE(ParseReceived(
+      " from a.example (a.example [192.0.2.1]) by b.example with SMTP from c.example "
+      "(c.example [192.0.2.2]) by d.example with ESMTP helo=x.example; Mon, 8 Jan 2024",
+      &hop));
+  EXPECT_EQ(hop.from_name, "a.example");
+  EXPECT_EQ(hop.ip->ToString(), "192.0.2.1");
+  EXPECT_EQ(hop.helo, "a.example");
+  EXPECT_EQ(hop.by, "b.example");
+  EXPECT_EQ(hop.protocol, "SMTP");
+  // "with" before "by": the from-clause ends at "with", the by-clause is still read.
+  ASSERT_TRUE(ParseReceived(" from a.example with LMTP by b.example ([192.0.2.3])", &hop));
+  EXPECT_FALSE(hop.ip.has_value());
+  EXPECT_EQ(hop.by, "b.example");
+  EXPECT_EQ(hop.protocol, "LMTP");
+}
+
 TEST(ReceivedParser, GlobsMatchHostNamesWithoutCase) {
   EXPECT_TRUE(HostMatchesGlob("*.example.net", "MX1.Example.NET"));
   EXPECT_TRUE(HostMatchesGlob("mx?.example.net", "mx2.example.net"));
