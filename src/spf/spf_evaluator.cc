@@ -150,6 +150,15 @@ class Evaluation {
   std::string_view TargetName(std::string_view spec, const std::string& domain,
                               std::string* storage) {
     if (spec.empty()) return domain;
+    if (spec.find('%') == std::string_view::npos) {
+      // No macro: the parser has checked every character, so the spec is its own expansion (a
+      // view into the record, which the caller holds while it uses the name).
+      const std::string_view name = StripTrailingDot(spec);
+      if (name.size() <= kMaxNameLength) return name;
+      storage->assign(name);
+      TruncateLeft(storage);
+      return *storage;
+    }
     std::string& out = *storage;
     out.clear();
     if (!ExpandMacroString(spec, Values(domain), MacroContext::kDomainSpec, &out)) return "";
