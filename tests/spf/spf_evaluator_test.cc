@@ -37,6 +37,28 @@ TEST(SpfEvaluator, FollowsIncludesAndCountsLookups) {
   EXPECT_NE(v.reason.find("-all"), std::string::npos);
 }
 
+// Target names without macros are used as written, less one trailing dot; one longer than 253
+// bytes loses labels from the left (RFC 7208 7.3), as an expanded one does.
+TEST(SpfEvaluator, LiteralTargetsDropTheTrailingDotAndAreTruncatedFromTheLeft) {
+  std::string long_name;
+  for (int i = 0; i < 40; ++i) long_name += "label" + std::to_string(i) + ".";
+  long_name += "example.net";  // 40 labels of 6-7 bytes: more than 253 bytes in all
+  ASSERT_GT(long_name.size(), 253u);
+  std::string truncated = long_name;
+  while (truncated.size() > 253) truncated.erase(0, truncated.find('.') + 1);
+  MemoryDnsSource dns;
+  dns.AddTxt("example.com", {"v=spf1 a:host.example.net. a:" + long_name + " -all"});
+  dns.AddAddress("host.example.net", "192.0.2.10");
+  dns.AddAddress(truncated, "192.0.2.20");
+  SpfEvaluator evaluator(&dns);
+  SpfVerdict v = evaluator.CheckHost(Request("192.0.2.10", "a@example.com"));
+  EXPECT_EQ(v.result, SpfResult::kPass);
+  EXPECT_EQ(v.mechanism, "a:host.example.net.");
+  v = evaluator.CheckHost(Request("192.0.2.20", "a@example.com"));
+  EXPECT_EQ(v.result, SpfResult::kPass) << v.reason;
+  EXPECT_EQ(v.lookups, 2);
+}
+
 TEST(SpfEvaluator, ExplainsFailWithMacrosAndUsesTheDefaultOtherwise) {
   MemoryDnsSource dns;
   dns.AddTxt("example.com", {"v=spf1 -all exp=why.%{d}"});
