@@ -57,8 +57,8 @@ Result<TagList> TagList::Parse(std::string_view text) {
         return Status::Error("tag-list: invalid character in value of tag " + std::string(name));
       }
     }
-    for (const Tag& t : list.tags_) {
-      if (t.name == name) return Status::Error("tag-list: duplicate tag " + std::string(name));
+    if (list.Find(name) != nullptr) {
+      return Status::Error("tag-list: duplicate tag " + std::string(name));
     }
     list.tags_.push_back(Tag{name, raw.substr(vb, ve - vb), raw});
     if (end == text.size()) break;
@@ -72,8 +72,10 @@ Result<TagList> TagList::Parse(std::string_view text) {
 }
 
 const Tag* TagList::Find(std::string_view name) const {
+  // Tag names are one or two letters: compare the first byte before calling memcmp.
+  if (name.empty()) return nullptr;
   for (const Tag& t : tags_) {
-    if (t.name == name) return &t;
+    if (t.name.size() == name.size() && t.name[0] == name[0] && t.name == name) return &t;
   }
   return nullptr;
 }
