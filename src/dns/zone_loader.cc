@@ -1,6 +1,7 @@
 #include "dns/zone_loader.h"
 
 #include <stdio.h>
+#include <stdio_ext.h>
 
 #include <fstream>
 #include <memory>
@@ -137,6 +138,9 @@ Status LoadZoneText(std::string_view text, std::string_view display_name, Memory
   if (text.empty()) return Status::Ok();
   std::unique_ptr<FILE, LdnsDeleter> fp(fmemopen(const_cast<char*>(text.data()), text.size(), "r"));
   if (!fp) return Status::Error(std::string(display_name) + ": cannot read");
+  // ldns reads the text one getc at a time; only this thread uses the stream, so skip the
+  // stream lock glibc would take on every character.
+  __fsetlocking(fp.get(), FSETLOCKING_BYCALLER);
 
   uint32_t default_ttl = LDNS_DEFAULT_TTL;
   // ldns would silently make relative names absolute under the root; under this origin they show.
