@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -49,11 +50,12 @@ class RsaContextPool {
 struct DkimKey {
   DkimKeyType type = DkimKeyType::kRsa;
   std::unique_ptr<EVP_PKEY, EvpPkeyDeleter> pkey;
-  mutable RsaContextPool rsa_contexts;  // declared after pkey: destroyed before it
-  int bits = 0;                         // RSA modulus size; 256 for Ed25519
-  bool testing = false;                 // t=y
-  bool strict_identity = false;         // t=s: i= must be exactly d=, not a subdomain
-  bool allows_sha1 = true;              // h= (absent: every hash)
+  mutable RsaContextPool rsa_contexts;             // declared after pkey: destroyed before it
+  int bits = 0;                                    // RSA modulus size; 256 for Ed25519
+  std::array<unsigned char, 32> ed25519_public{};  // Ed25519: the raw key, for libsodium
+  bool testing = false;                            // t=y
+  bool strict_identity = false;                    // t=s: i= must be exactly d=, not a subdomain
+  bool allows_sha1 = true;                         // h= (absent: every hash)
   bool allows_sha256 = true;
   bool email_service = true;  // s= (absent, "*" or a list containing "email")
 
@@ -75,7 +77,9 @@ struct DkimKeyParse {
 DkimKeyParse ParseDkimKeyRecord(std::string_view record);
 
 // Verifies `signature` over `digest` (the already computed header hash). RSA: PKCS#1 v1.5 with the
-// digest algorithm `hash`. Ed25519: PureEdDSA over the digest bytes, as RFC 8463 3 specifies.
+// digest algorithm `hash`. Ed25519: PureEdDSA over the digest bytes, as RFC 8463 3 specifies,
+// checked by libsodium (about 2x faster here than OpenSSL 3.0's; it also refuses small-order keys
+// and R values and non-canonical S, as dkimpy through PyNaCl does).
 bool VerifyDigestSignature(const DkimKey& key, DkimHash hash, std::string_view digest,
                            std::string_view signature);
 

@@ -589,6 +589,67 @@ TEST(DkimKey, SpkiFastPathAgreesWithOpenSslDecoders) {
   EVP_PKEY_free(pkey);
 }
 
+// Ed25519 goes through libsodium (dkim_key.cc). Signatures made by OpenSSL, over random digests,
+// must get OpenSSL's own verdict, intact and with one bit flipped in the signature or the digest.
+// A small-order key (the identity point) with R = identity and S = 0 "signs" every message under
+// a cofactorless check that does not refuse small orders; libsodium refuses it, as PyNaCl (dkimpy)
+// does, and so must we whatever OpenSSL says.
+TEST(DkimKey, Ed25519VerdictsMatchOpenSslAndRefuseSmallOrder) {
+  EVP_PKEY* pkey = nullptr;
+  EVP_PKEY_CTX* gen = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
+  ASSERT_EQ(EVP_PKEY_keygen_init(gen), 1);
+  ASSERT_EQ(EVP_PKEY_keygen(gen, &pkey), 1);
+  EVP_PKEY_CTX_free(gen);
+  std::string raw(32, '\0');
+  size_t raw_len = raw.size();
+  ASSERT_EQ(
+      EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(raw.data()), &raw_len), 1);
+  DkimKeyParse k = ParseDkimKeyRecord("k=ed25519; p=" + Base64(raw));
+  ASSERT_EQ(k.reason, DkimReason::kOk) << k.detail;
+  auto openssl_verify = [&](const std::string& sig, const std::string& digest) {
+    EVP_MD_CTX* c = EVP_MD_CTX_new();
+    const bool ok =
+        EVP_DigestVerifyInit(c, nullptr, nullptr, nullptr, pkey) == 1 &&
+        EVP_DigestVerify(c, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                         reinterpret_cast<const unsigned char*>(digest.data()), digest.size()) == 1;
+    EVP_MD_CTX_free(c);
+    return ok;
+  };
+  std::mt19937 rng(3);
+  int passes = 0;
+  for (int round = 0; round < 50; ++round) {
+    std::string digest(32, '\0');
+    for (char& c : digest) c = static_cast<char>(rng());
+    std::string sig(64, '\0');
+    size_t sig_len = sig.size();
+    EVP_MD_CTX* c = EVP_MD_CTX_new();
+    ASSERT_EQ(EVP_DigestSignInit(c, nullptr, nullptr, nullptr, pkey), 1);
+    ASSERT_EQ(EVP_DigestSign(c, reinterpret_cast<unsigned char*>(sig.data()), &sig_len,
+                             reinterpret_cast<const unsigned char*>(digest.data()), digest.size()),
+              1);
+    EVP_MD_CTX_free(c);
+    std::string bad_sig = sig, bad_digest = digest;
+    bad_sig[rng() % 64] ^= static_cast<char>(1 << (rng() % 8));
+    bad_digest[rng() % 32] ^= 1;
+    for (const auto& [s2, d2] :
+         {std::pair{sig, digest}, std::pair{bad_sig, digest}, std::pair{sig, bad_digest}}) {
+      const bool ours = VerifyDigestSignature(*k.key, DkimHash::kSha256, d2, s2);
+      EXPECT_EQ(ours, openssl_verify(s2, d2)) << round;
+      passes += ours;
+    }
+  }
+  EXPECT_EQ(passes, 50);  // exactly the intact ones
+  EVP_PKEY_free(pkey);
+
+  std::string identity(32, '\0');
+  identity[0] = 1;  // the neutral point's encoding
+  DkimKeyParse small = ParseDkimKeyRecord("k=ed25519; p=" + Base64(identity));
+  ASSERT_EQ(small.reason, DkimReason::kOk) << small.detail;
+  std::string forged(64, '\0');
+  forged[0] = 1;  // R = identity, S = 0
+  EXPECT_FALSE(VerifyDigestSignature(*small.key, DkimHash::kSha256, std::string(32, 'x'), forged));
+}
+
 TEST(DkimKey, CacheSharesParsesAndStaysBounded) {
   DkimKeyCache cache(2);
   const std::string a = "k=ed25519; p=" + Ed25519PublicBase64();
