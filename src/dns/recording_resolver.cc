@@ -47,6 +47,11 @@ DnsAnswer RecordingResolver::Lookup(std::string_view name, DnsType type) {
 std::shared_ptr<const DnsAnswer> RecordingResolver::LookupShared(std::string_view name,
                                                                  DnsType type) {
   std::shared_ptr<const DnsAnswer> answer = inner_->LookupShared(name, type);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!recorded_shared_.insert(answer.get()).second) return answer;
+    kept_.push_back(answer);
+  }
   Record(NormalizeDnsName(name), type, *answer);
   return answer;
 }

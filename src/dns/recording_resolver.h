@@ -11,8 +11,11 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "dns/resolver.h"
 #include "util/status.h"
@@ -44,6 +47,11 @@ class RecordingResolver : public DnsResolver {
   mutable std::mutex mu_;
   std::map<std::pair<std::string, DnsType>, DnsAnswer> answers_;
   uint64_t changed_ = 0;
+  // Shared answers (the cache's own objects) already recorded: a cache hit hands out the same
+  // object again, and needs neither the name normalized, the map searched nor the answer
+  // compared. The objects are kept alive so an address cannot come back as another answer.
+  std::unordered_set<const DnsAnswer*> recorded_shared_;
+  std::vector<std::shared_ptr<const DnsAnswer>> kept_;
 };
 
 }  // namespace mv

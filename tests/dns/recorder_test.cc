@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "answer_matchers.h"
+#include "dns/dns_cache.h"
 #include "dns/zone_loader.h"
 #include "test_sources.h"
 
@@ -109,6 +110,33 @@ TEST(RecordingResolver, SharedLookupsAreRecordedToo) {
   Result<std::string> text = recorder.Render();
   ASSERT_TRUE(text.ok()) << text.error();
   EXPECT_NE(text->find("ip4:192.0.2.0/24 -all"), std::string::npos) << *text;
+}
+
+// Behind the cache, a hit returns the same shared answer: recorded once, not compared again. A
+// new answer object for the same question (after the TTL) is compared and counted if it differs.
+TEST(RecordingResolver, SharedHitsAreRecordedOnceAndChangesStillCounted) {
+  MemoryDnsSource live("dns");
+  live.AddTxt("k.example.com", {"one"}, 10);
+  ManualDnsClock clock;
+  DnsCacheOptions options;
+  options.clock = &clock;
+  options.min_ttl = 0;
+  DnsCache cache(&live, options);
+  RecordingResolver recorder(&cache, "/nonexistent/unused");
+  auto first = recorder.LookupShared("k.example.com", DnsType::kTxt);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(recorder.LookupShared("K.example.com.", DnsType::kTxt).get(), first.get());
+  }
+  EXPECT_EQ(recorder.size(), 1u);
+  EXPECT_EQ(recorder.changed(), 0u);
+  clock.Advance(std::chrono::seconds(10));  // expired: the cache asks again, same data
+  EXPECT_NE(recorder.LookupShared("k.example.com", DnsType::kTxt).get(), first.get());
+  EXPECT_EQ(recorder.changed(), 0u);
+  live.AddTxt("k.example.com", {"two"}, 10);
+  clock.Advance(std::chrono::seconds(10));  // expired again, and now two records
+  EXPECT_EQ(recorder.LookupShared("k.example.com", DnsType::kTxt)->records.size(), 2u);
+  EXPECT_EQ(recorder.changed(), 1u);
+  EXPECT_EQ(recorder.size(), 1u);
 }
 
 TEST(RecordingResolver, OutputIsSortedAndDeterministic) {
