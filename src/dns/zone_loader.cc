@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "dns/ldns_records.h"
@@ -130,11 +131,23 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
   return lines;
 }
 
-}  // namespace
+// One entry of the file as ldns read it, kept until it is added to the source: the pieces of a
+// large file are read on two threads and their entries added in file order.
+struct ZoneEntry {
+  enum class Kind { kRecord, kSoa, kName };
+  Kind kind = Kind::kName;
+  std::string owner;
+  DnsRecord record;
+  uint32_t negative_ttl = 0;  // kSoa: the RFC 2308 negative TTL
+};
 
-Status LoadZoneText(std::string_view text, std::string_view display_name, MemoryDnsSource* out) {
-  Status st = LoadMarkers(text, display_name, out);
-  if (!st.ok()) return st;
+// Reads `piece` (whole lines of the file, the first being line `first_line`), after `preamble`:
+// the $ORIGIN/$TTL directive lines that precede the piece in the file, so ldns starts in the state
+// the file has there. Entries go to `out` up to the first error, which is returned.
+Status ReadZonePiece(std::string_view piece, const std::string& preamble, int preamble_lines,
+                     int first_line, std::string_view display_name,
+                     const std::vector<std::string_view>& lines, std::vector<ZoneEntry>* out) {
+  const std::string text = preamble + std::string(piece);
   if (text.empty()) return Status::Ok();
   std::unique_ptr<FILE, LdnsDeleter> fp(fmemopen(const_cast<char*>(text.data()), text.size(), "r"));
   if (!fp) return Status::Error(std::string(display_name) + ": cannot read");
@@ -146,11 +159,8 @@ Status LoadZoneText(std::string_view text, std::string_view display_name, Memory
   // ldns would silently make relative names absolute under the root; under this origin they show.
   ldns_rdf* origin = ldns_dname_new_frm_str(kSentinelOrigin);
   ldns_rdf* prev = nullptr;
-  int line_nr = 1;
-  std::vector<std::string> owners;
-  std::set<std::string> apexes;
-  const std::vector<std::string_view> lines = SplitLines(text);
-  int comments_from = 1;  // the first line after the previous record
+  int line_nr = first_line - preamble_lines;
+  int comments_from = first_line;  // the first line after the previous record
   Status result = Status::Ok();
   while (result.ok() && !feof(fp.get())) {
     ldns_rr* raw = nullptr;
@@ -173,10 +183,10 @@ Status LoadZoneText(std::string_view text, std::string_view display_name, Memory
       break;
     }
     const ldns_rdf* owner_rdf = ldns_rr_owner(rr.get());
-    std::string owner = LdnsNameToString(owner_rdf);
-    DnsRecord record;
-    const bool convertible = RecordFromLdns(rr.get(), &record);
-    if (IsUnderSentinel(owner) || (convertible && IsUnderSentinel(record.target))) {
+    ZoneEntry entry;
+    entry.owner = LdnsNameToString(owner_rdf);
+    const bool convertible = RecordFromLdns(rr.get(), &entry.record);
+    if (IsUnderSentinel(entry.owner) || (convertible && IsUnderSentinel(entry.record.target))) {
       result = LineError(display_name, err_line, "relative name before any $ORIGIN");
       break;
     }
@@ -189,21 +199,132 @@ Status LoadZoneText(std::string_view text, std::string_view display_name, Memory
       break;
     }
     // The comment block between the previous record and this one belongs to this one.
-    record.comment = CommentAbove(lines, comments_from);
+    entry.record.comment = CommentAbove(lines, comments_from);
     comments_from = err_line + 1;
     if (convertible) {
-      out->Add(owner, std::move(record));
+      entry.kind = ZoneEntry::Kind::kRecord;
     } else if (ldns_rr_get_type(rr.get()) == LDNS_RR_TYPE_SOA) {
-      out->AddName(owner);
-      out->SetZoneNegativeTtl(owner, SoaNegativeTtl(rr.get()));
-      apexes.insert(owner);
-    } else {
-      out->AddName(owner);
+      entry.kind = ZoneEntry::Kind::kSoa;
+      entry.negative_ttl = SoaNegativeTtl(rr.get());
     }
-    owners.push_back(std::move(owner));
+    out->push_back(std::move(entry));
   }
   ldns_rdf_deep_free(origin);
   ldns_rdf_deep_free(prev);
+  return result;
+}
+
+// Where a large file may be cut in two: the start of a line at or after the middle that begins
+// a record with its owner written out, right after a record line (so no comment block and no
+// inherited owner crosses the cut), outside parentheses and quotes. 0 when there is none; the
+// directive lines before it are collected into `preamble`.
+size_t FindZoneCut(std::string_view text, std::string* preamble, int* preamble_lines,
+                   int* cut_line) {
+  int depth = 0;
+  bool quoted = false;
+  bool previous_is_record = false;
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else if (c == '\n') {
+        ++line;
+      }
+      continue;
+    }
+    if (c == '"') {
+      quoted = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == ';') {
+      const size_t nl = text.find('\n', i);
+      if (nl == std::string_view::npos) return 0;
+      i = nl - 1;  // the newline is handled next
+    } else if (c == '\n') {
+      const std::string_view this_line = text.substr(line_start, i + 1 - line_start);
+      const size_t first = this_line.find_first_not_of(" \t\r\n");
+      const bool directive = first != std::string_view::npos && this_line[first] == '$';
+      if (directive) {
+        preamble->append(this_line);
+        ++*preamble_lines;
+      }
+      const bool record_line =
+          first != std::string_view::npos && this_line[first] != ';' && !directive;
+      if (depth == 0) previous_is_record = record_line;
+      ++line;
+      line_start = i + 1;
+      if (depth == 0 && previous_is_record && line_start >= text.size() / 2 &&
+          line_start < text.size()) {
+        const char next = text[line_start];
+        if (next != ' ' && next != '\t' && next != ';' && next != '$' && next != '\n' &&
+            next != '\r' && next != '(') {
+          *cut_line = line;
+          return line_start;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+Status LoadZoneText(std::string_view text, std::string_view display_name, MemoryDnsSource* out,
+                    size_t split_from_bytes) {
+  Status st = LoadMarkers(text, display_name, out);
+  if (!st.ok()) return st;
+  if (text.empty()) return Status::Ok();
+  const std::vector<std::string_view> lines = SplitLines(text);
+
+  std::string preamble;
+  int preamble_lines = 0, cut_line = 0;
+  const size_t cut = text.size() >= split_from_bytes
+                         ? FindZoneCut(text, &preamble, &preamble_lines, &cut_line)
+                         : 0;
+  std::vector<ZoneEntry> first, second;
+  Status first_status, second_status;
+  if (cut == 0) {
+    first_status = ReadZonePiece(text, "", 0, 1, display_name, lines, &first);
+  } else {
+    std::thread other([&] {
+      second_status = ReadZonePiece(text.substr(cut), preamble, preamble_lines, cut_line,
+                                    display_name, lines, &second);
+    });
+    first_status = ReadZonePiece(text.substr(0, cut), "", 0, 1, display_name, lines, &first);
+    other.join();
+  }
+
+  // Added in file order, up to the first error, as a single pass would.
+  std::vector<std::string> owners;
+  std::set<std::string> apexes;
+  Status result = first_status;
+  for (std::vector<ZoneEntry>* piece : {&first, &second}) {
+    for (ZoneEntry& e : *piece) {
+      switch (e.kind) {
+        case ZoneEntry::Kind::kRecord:
+          out->Add(e.owner, std::move(e.record));
+          break;
+        case ZoneEntry::Kind::kSoa:
+          out->AddName(e.owner);
+          out->SetZoneNegativeTtl(e.owner, e.negative_ttl);
+          apexes.insert(e.owner);
+          break;
+        case ZoneEntry::Kind::kName:
+          out->AddName(e.owner);
+          break;
+      }
+      owners.push_back(std::move(e.owner));
+    }
+    if (!result.ok()) return result;
+    result = second_status;
+  }
   if (!result.ok()) return result;
 
   // Empty non-terminals (e.g. _domainkey.example.com above s1._domainkey.example.com) exist, but
