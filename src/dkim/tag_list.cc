@@ -106,8 +106,29 @@ Result<std::string> DecodeBase64(std::string_view value) {
   uint32_t acc = 0;
   int group = 0;  // symbols in acc
   size_t symbols = 0, padding = 0;
-  for (char c : value) {
-    const int8_t v = kTable[static_cast<unsigned char>(c)];
+  const auto* in = reinterpret_cast<const unsigned char*>(value.data());
+  const size_t n = value.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (group == 0 && padding == 0) {
+      // Whole groups of four symbols at once; anything else (FWS, '=', junk) leaves this loop
+      // and takes the general path below, one byte at a time.
+      while (i + 4 <= n) {
+        const int8_t a = kTable[in[i]], b = kTable[in[i + 1]], c = kTable[in[i + 2]],
+                     d = kTable[in[i + 3]];
+        if ((a | b | c | d) < 0) break;
+        const uint32_t bits = static_cast<uint32_t>(a) << 18 | static_cast<uint32_t>(b) << 12 |
+                              static_cast<uint32_t>(c) << 6 | static_cast<uint32_t>(d);
+        w[0] = static_cast<unsigned char>(bits >> 16);
+        w[1] = static_cast<unsigned char>(bits >> 8);
+        w[2] = static_cast<unsigned char>(bits);
+        w += 3;
+        i += 4;
+        symbols += 4;
+      }
+      if (i == n) break;
+    }
+    const char c = static_cast<char>(in[i]);
+    const int8_t v = kTable[in[i]];
     if (v >= 0 && padding == 0) {
       acc = (acc << 6) | static_cast<uint32_t>(v);
       ++symbols;
