@@ -93,6 +93,23 @@ struct Record {
   bool input_error = false;
 };
 
+// Everything a record says, comparable as a whole: two readings of an archive must agree on it.
+struct Flat {
+  std::string bytes, error;
+  uint64_t index, offset, size;
+  bool input_error;
+  bool operator==(const Flat&) const = default;
+};
+
+inline std::vector<Flat> Flatten(const std::vector<Record>& records) {
+  std::vector<Flat> out;
+  for (const Record& r : records) {
+    out.push_back({r.bytes, r.read_error, r.provenance.index, r.provenance.offset,
+                   r.provenance.size, r.input_error});
+  }
+  return out;
+}
+
 inline std::vector<Record> ReadAll(ArchiveReader* reader) {
   std::vector<Record> out;
   RawMessage m;

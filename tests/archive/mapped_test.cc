@@ -20,6 +20,8 @@
 namespace mv {
 namespace {
 
+using testing::Flat;
+using testing::Flatten;
 using testing::ReadPath;
 using testing::Record;
 using testing::TempDir;
@@ -60,22 +62,6 @@ std::vector<std::string> Bytes(const std::vector<Record>& records) {
   for (const Record& r : records) {
     EXPECT_TRUE(r.read_error.empty()) << r.read_error;
     out.push_back(r.bytes);
-  }
-  return out;
-}
-
-struct Flat {
-  std::string bytes, error;
-  uint64_t index, offset, size;
-  bool input_error;
-  bool operator==(const Flat&) const = default;
-};
-
-std::vector<Flat> Flatten(const std::vector<Record>& records) {
-  std::vector<Flat> out;
-  for (const Record& r : records) {
-    out.push_back({r.bytes, r.read_error, r.provenance.index, r.provenance.offset,
-                   r.provenance.size, r.input_error});
   }
   return out;
 }

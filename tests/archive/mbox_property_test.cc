@@ -8,6 +8,8 @@
 namespace mv {
 namespace {
 
+using testing::Flat;
+using testing::Flatten;
 using testing::ReadPath;
 using testing::Record;
 using testing::TempDir;
@@ -35,22 +37,6 @@ std::string RandomSoup(std::mt19937& rng) {
   size_t n = rng() % 120;
   for (size_t i = 0; i < n; ++i) s += kTokens[pick(rng)];
   return s;
-}
-
-struct Flat {
-  std::string bytes, error;
-  uint64_t index, offset, size;
-  bool input_error;
-  bool operator==(const Flat&) const = default;
-};
-
-std::vector<Flat> Flatten(const std::vector<Record>& records) {
-  std::vector<Flat> out;
-  for (const Record& r : records) {
-    out.push_back({r.bytes, r.read_error, r.provenance.index, r.provenance.offset,
-                   r.provenance.size, r.input_error});
-  }
-  return out;
 }
 
 TEST(MboxProperty, ChunkSizeInvariantAndRangesTile) {

@@ -493,14 +493,21 @@ TEST(DkimKey, RecordRules) {
   EXPECT_FALSE(k.key->email_service);
 }
 
+// The DER encoding `encode` (i2d_PUBKEY or i2d_PublicKey) gives for `pkey`.
+template <class Encode>
+std::string Der(EVP_PKEY* pkey, Encode encode) {
+  unsigned char* der = nullptr;
+  const int len = encode(pkey, &der);
+  EXPECT_GT(len, 0);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(std::max(len, 0)));
+  OPENSSL_free(der);
+  return out;
+}
+
 TEST(DkimKey, RsaKeyFromSpkiAndBits) {
   EVP_PKEY* pkey = EVP_RSA_gen(1024);
   ASSERT_NE(pkey, nullptr);
-  unsigned char* der = nullptr;
-  const int len = i2d_PUBKEY(pkey, &der);
-  ASSERT_GT(len, 0);
-  const std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  const std::string spki = Der(pkey, i2d_PUBKEY);
   EVP_PKEY_free(pkey);
   DkimKeyParse k = ParseDkimKeyRecord("v=DKIM1; p=" + Base64(spki));
   ASSERT_EQ(k.reason, DkimReason::kOk) << k.detail;
@@ -543,16 +550,8 @@ EVP_PKEY* ReferenceRsaDecode(const std::string& der) {
 TEST(DkimKey, SpkiFastPathAgreesWithOpenSslDecoders) {
   EVP_PKEY* pkey = EVP_RSA_gen(2048);
   ASSERT_NE(pkey, nullptr);
-  unsigned char* der = nullptr;
-  const int len = i2d_PUBKEY(pkey, &der);
-  ASSERT_GT(len, 0);
-  const std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  unsigned char* der1 = nullptr;
-  const int len1 = i2d_PublicKey(pkey, &der1);
-  ASSERT_GT(len1, 0);
-  const std::string pkcs1(reinterpret_cast<char*>(der1), static_cast<size_t>(len1));
-  OPENSSL_free(der1);
+  const std::string spki = Der(pkey, i2d_PUBKEY);
+  const std::string pkcs1 = Der(pkey, i2d_PublicKey);
   ASSERT_EQ(static_cast<unsigned char>(spki[17]), 0x05);  // the NULL parameters
   ASSERT_EQ(static_cast<unsigned char>(spki[23]), 0x00);  // the BIT STRING's unused bits
 
