@@ -15,6 +15,48 @@ void OptionalField(JsonWriter& w, std::string_view key, const std::optional<std:
   }
 }
 
+// The store's own facts about the message (raw_message.h), only those it has.
+void AppendStoreFields(JsonWriter& w, const Provenance& p) {
+  if (!p.source_format.empty()) w.Field("source_format", p.source_format);
+  if (!p.folder.empty()) w.Field("folder", p.folder);
+  if (!p.mime.empty()) w.Field("mime", p.mime);
+  if (p.received_at) {
+    w.Field("received_at", *p.received_at);
+    if (!p.received_at_source.empty()) w.Field("received_at_source", p.received_at_source);
+  }
+  if (!p.labels.empty()) {
+    w.Key("labels").BeginArray();
+    for (const std::string& label : p.labels) w.String(label);
+    w.EndArray();
+  }
+  if (p.uid) w.Field("uid", static_cast<uint64_t>(*p.uid));
+  if (p.uidvalidity) w.Field("uidvalidity", static_cast<uint64_t>(*p.uidvalidity));
+}
+
+// The inverse of AppendStoreFields, so that a merged record is written exactly as it was read.
+void ReadStoreFields(const JsonValue& doc, Provenance* p) {
+  const auto text = [&doc](std::string_view key) {
+    const JsonValue* v = doc.Find(key);
+    return v != nullptr && v->is_string() ? v->AsString() : std::string();
+  };
+  p->source_format = text("source_format");
+  p->folder = text("folder");
+  p->mime = text("mime");
+  if (const JsonValue* v = doc.Find("received_at"); v != nullptr && !v->is_null()) {
+    p->received_at = v->AsInt();
+    p->received_at_source = text("received_at_source");
+  }
+  if (const JsonValue* v = doc.Find("labels"); v != nullptr && v->is_array()) {
+    for (const JsonValue& label : v->items()) p->labels.push_back(label.AsString());
+  }
+  if (const JsonValue* v = doc.Find("uid"); v != nullptr && !v->is_null()) {
+    p->uid = static_cast<uint32_t>(v->AsInt());
+  }
+  if (const JsonValue* v = doc.Find("uidvalidity"); v != nullptr && !v->is_null()) {
+    p->uidvalidity = static_cast<uint32_t>(v->AsInt());
+  }
+}
+
 }  // namespace
 
 void AppendJsonLine(const MessageRecord& r, std::string* out) {
@@ -31,6 +73,7 @@ void AppendJsonLine(const MessageRecord& r, std::string* out) {
   w.Field("index", r.provenance.index);
   w.Field("offset", r.provenance.offset);
   w.Field("size", r.provenance.size);
+  AppendStoreFields(w, r.provenance);
   OptionalField(w, "message_id", r.message_id);
   OptionalField(w, "from", r.from);
   OptionalField(w, "subject", r.subject);
@@ -59,15 +102,19 @@ Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
   r.provenance.index = static_cast<uint64_t>((*doc)["index"].AsInt());
   r.provenance.offset = static_cast<uint64_t>((*doc)["offset"].AsInt());
   r.provenance.size = static_cast<uint64_t>((*doc)["size"].AsInt());
+  ReadStoreFields(*doc, &r.provenance);
   r.message_id = optional("message_id");
   r.from = optional("from");
   r.subject = optional("subject");
   r.date = optional("date");
   r.date_raw = optional("date_raw");
   // Everything after the basic fields is a check's member, kept as serialised JSON in its order.
-  static constexpr std::string_view kBasic[] = {"source",     "index", "offset",  "size",
-                                                "message_id", "from",  "subject", "date",
-                                                "date_raw",   "error"};
+  static constexpr std::string_view kBasic[] = {"source",     "index",         "offset",
+                                                "size",       "source_format", "folder",
+                                                "mime",       "received_at",   "received_at_source",
+                                                "labels",     "uid",           "uidvalidity",
+                                                "message_id", "from",          "subject",
+                                                "date",       "date_raw",      "error"};
   for (const auto& [key, value] : doc->members()) {
     bool basic = false;
     for (std::string_view b : kBasic) basic = basic || key == b;
