@@ -72,7 +72,8 @@ class ArchiveReader::Impl {
   void InputError(RawMessage* out, const std::string& path, const std::string& reason) {
     out->buffer.reset();
     out->bytes = {};
-    out->provenance = Provenance{path, 0, 0, 0};
+    out->provenance = Provenance();
+    out->provenance.source = path;
     out->read_error = reason;
     out->input_error = true;
     Account(*out);
