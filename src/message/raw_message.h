@@ -17,17 +17,18 @@ struct Provenance {
   uint64_t offset = 0;  // byte offset in the (decompressed) source; for mbox, where "From " starts
   uint64_t size = 0;    // bytes of the message as stored (before mboxrd un-quoting)
 
-  // What the store says about the message beyond its bytes. Empty fields are not reported.
-  std::string source_format;  // mbox, maildir, eml, emlx, partial-emlx, pst, ost, msg, mh, imap
-  std::string folder;         // the folder inside the store (PST folder path, IMAP mailbox, ...)
+  // What the store says about the message beyond its bytes. Empty fields are not reported. The
+  // `{}` initializers let readers that know only the first four fields brace-initialize them.
+  std::string source_format{};  // mbox, maildir, eml, emlx, partial-emlx, pst, ost, msg, mh, imap
+  std::string folder{};         // the folder inside the store (PST folder path, IMAP mailbox, ...)
   // original (the bytes as delivered), reassembled (rebuilt from parts the store kept apart, e.g.
   // .partial.emlx), headers-only (the store kept the header block but not the MIME body, e.g. PST).
-  std::string mime;
-  std::optional<int64_t> received_at;  // unix seconds, when the store records a receive time
-  std::string received_at_source;      // where that time comes from: plist, internaldate, ...
-  std::vector<std::string> labels;     // Gmail labels (X-Gmail-Labels), store keywords
-  std::optional<uint32_t> uid;         // IMAP UID, with the mailbox's UIDVALIDITY
-  std::optional<uint32_t> uidvalidity;
+  std::string mime{};
+  std::optional<int64_t> received_at{};  // unix seconds, when the store records a receive time
+  std::string received_at_source{};      // where that time comes from: plist, internaldate, ...
+  std::vector<std::string> labels{};     // Gmail labels (X-Gmail-Labels), store keywords
+  std::optional<uint32_t> uid{};         // IMAP UID, with the mailbox's UIDVALIDITY
+  std::optional<uint32_t> uidvalidity{};
 };
 
 struct RawMessage {
