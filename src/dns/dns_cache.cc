@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <future>
 #include <list>
 #include <mutex>
@@ -67,10 +68,26 @@ bool NormalizedView(std::string_view name, std::string_view* out) {
 
 using SharedAnswer = std::shared_ptr<const DnsAnswer>;
 
-// One upstream query that several askers may wait on.
+// One upstream query that several askers may wait on: blocked threads on the future, suspended
+// tasks through a callback.
 struct Flight {
   std::promise<SharedAnswer> promise;
   std::shared_future<SharedAnswer> future = promise.get_future().share();
+  std::vector<std::function<void()>> callbacks;  // guarded by the shard's mutex
+};
+
+// Counts down the flights a PrefetchAsync call waits for; the last one runs `done`.
+struct Countdown {
+  std::atomic<size_t> pending{1};  // 1 for the call itself, released when it has sent everything
+  std::function<void()> done;
+
+  void Add() { pending.fetch_add(1, std::memory_order_relaxed); }
+  void Release() {
+    if (pending.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    std::function<void()> callback = std::move(done);
+    delete this;
+    callback();
+  }
 };
 
 struct Entry {
@@ -162,11 +179,6 @@ class DnsCache::Impl {
 
   void Prefetch(std::span<const DnsQuestion> questions) {
     const DnsClock::TimePoint now = clock_->Now();
-    struct Job {
-      Shard* shard;
-      Key key;
-      std::shared_ptr<Flight> flight;
-    };
     std::vector<Job> jobs;
     std::vector<DnsQuestion> ask;
     std::unordered_set<Key, KeyHash, KeyEqual> seen;
@@ -185,18 +197,71 @@ class DnsCache::Impl {
     }
     if (ask.empty()) return;
     queries_.fetch_add(ask.size(), std::memory_order_relaxed);
-    std::vector<DnsAnswer> answers = source_->LookupMany(ask);
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      DnsAnswer answer;
-      if (i < answers.size()) {
-        answer = std::move(answers[i]);
-      } else {
-        answer.status = DnsStatus::kTempError;
-        answer.error = "DNS source returned too few answers";
-      }
-      Complete(*jobs[i].shard, jobs[i].key, jobs[i].flight,
-               std::make_shared<const DnsAnswer>(std::move(answer)));
+    CompleteJobs(jobs, source_->LookupMany(ask));
+  }
+
+  SharedAnswer Peek(std::string_view name, DnsType type) {
+    std::string normalized;
+    std::string_view view;
+    if (!NormalizedView(name, &view)) {
+      normalized = NormalizeDnsName(name);
+      view = normalized;
     }
+    const KeyView probe{view, type, HashOf(view, type)};
+    Shard& shard = ShardFor(probe.hash);
+    const DnsClock::TimePoint now = clock_->Now();
+    {
+      std::lock_guard<std::mutex> lock(shard.mu);
+      auto it = shard.index.find(probe);
+      if (it != shard.index.end()) {
+        const Entry& e = *it->second;
+        if (e.flight) return nullptr;
+        if (now < e.expires) return e.answer;
+      } else if (!IsQueryableDnsName(view)) {
+        return Lookup(name, type);  // answered at once, without a query
+      }
+    }
+    // A held domain is answered at once too; the answer Lookup will give.
+    if (IsHeld(std::string(view), now)) return Lookup(name, type);
+    return nullptr;
+  }
+
+  void PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) {
+    const DnsClock::TimePoint now = clock_->Now();
+    auto* countdown = new Countdown;
+    countdown->done = std::move(done);
+    std::vector<Job> jobs;
+    std::vector<DnsQuestion> ask;
+    std::unordered_set<Key, KeyHash, KeyEqual> seen;
+    for (const DnsQuestion& q : questions) {
+      Key key = MakeKey(NormalizeDnsName(q.name), q.type);
+      if (!IsQueryableDnsName(key.name) || !seen.insert(key).second) continue;
+      Shard& shard = ShardFor(key.hash);
+      std::lock_guard<std::mutex> lock(shard.mu);
+      auto it = shard.index.find(key);
+      if (it != shard.index.end() && it->second->flight) {
+        // Another batch asked first: wait for its answer instead of asking again.
+        countdown->Add();
+        it->second->flight->callbacks.push_back([countdown] { countdown->Release(); });
+        continue;
+      }
+      if (it != shard.index.end() && now < it->second->expires) continue;
+      if (IsHeld(key.name, now)) continue;
+      auto flight = std::make_shared<Flight>();
+      BeginFlightLocked(shard, key, it, flight);
+      ask.push_back({key.name, key.type});
+      jobs.push_back({&shard, std::move(key), std::move(flight)});
+    }
+    if (!ask.empty()) {
+      queries_.fetch_add(ask.size(), std::memory_order_relaxed);
+      countdown->Add();
+      source_->LookupManyAsync(std::move(ask), [this, jobs = std::move(jobs),
+                                                countdown](std::vector<DnsAnswer> answers) {
+        CompleteJobs(jobs, std::move(answers));
+        countdown->Release();
+      });
+    }
+    countdown->Release();
   }
 
   DnsStats stats() const {
@@ -222,6 +287,27 @@ class DnsCache::Impl {
   using Index = std::unordered_map<Key, std::list<Entry>::iterator, KeyHash, KeyEqual>;
 
   Shard& ShardFor(size_t hash) { return shards_[hash % shard_count_]; }
+
+  // A question this cache sent to the source for a Prefetch batch.
+  struct Job {
+    Shard* shard;
+    Key key;
+    std::shared_ptr<Flight> flight;
+  };
+
+  void CompleteJobs(const std::vector<Job>& jobs, std::vector<DnsAnswer> answers) {
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      DnsAnswer answer;
+      if (i < answers.size()) {
+        answer = std::move(answers[i]);
+      } else {
+        answer.status = DnsStatus::kTempError;
+        answer.error = "DNS source returned too few answers";
+      }
+      Complete(*jobs[i].shard, jobs[i].key, jobs[i].flight,
+               std::make_shared<const DnsAnswer>(std::move(answer)));
+    }
+  }
 
   // Marks `key` as in flight, reusing a stale entry or adding one. Caller holds shard.mu.
   void BeginFlightLocked(Shard& shard, const Key& key, Index::iterator it,
@@ -257,8 +343,10 @@ class DnsCache::Impl {
       timeouts_.fetch_add(1, std::memory_order_relaxed);
       StartHold(key.name, now);
     }
+    std::vector<std::function<void()>> callbacks;
     {
       std::lock_guard<std::mutex> lock(shard.mu);
+      callbacks.swap(flight->callbacks);
       auto it = shard.index.find(key);
       if (it == shard.index.end()) {  // evicted while in flight cannot happen; re-added if it did
         shard.lru.push_front(Entry{key, shared, ExpiryFor(answer, now), nullptr});
@@ -271,6 +359,7 @@ class DnsCache::Impl {
       }
     }
     flight->promise.set_value(shared);
+    for (std::function<void()>& callback : callbacks) callback();
   }
 
   DnsClock::TimePoint ExpiryFor(const DnsAnswer& a, DnsClock::TimePoint now) const {
@@ -346,6 +435,14 @@ std::shared_ptr<const DnsAnswer> DnsCache::LookupShared(std::string_view name, D
 
 void DnsCache::Prefetch(std::span<const DnsQuestion> questions) {
   impl_->Prefetch(questions);
+}
+
+std::shared_ptr<const DnsAnswer> DnsCache::Peek(std::string_view name, DnsType type) {
+  return impl_->Peek(name, type);
+}
+
+void DnsCache::PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) {
+  impl_->PrefetchAsync(questions, std::move(done));
 }
 
 std::vector<DnsAnswer> DnsCache::LookupMany(std::span<const DnsQuestion> questions) {

@@ -52,6 +52,12 @@ class DnsCache : public DnsResolver {
   // in one LookupMany call (concurrently for the live source).
   void Prefetch(std::span<const DnsQuestion> questions) override;
   std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
+  // A fresh entry, a held domain's or an unqueryable name's answer; null on a miss or while the
+  // question is in flight. Counts as no lookup.
+  std::shared_ptr<const DnsAnswer> Peek(std::string_view name, DnsType type) override;
+  // Prefetch without a waiting thread: questions in flight for another batch are waited for
+  // through a callback, the rest go to the source's LookupManyAsync.
+  void PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) override;
 
   DnsStats stats() const;
 

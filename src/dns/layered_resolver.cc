@@ -1,5 +1,7 @@
 #include "dns/layered_resolver.h"
 
+#include <memory>
+
 namespace mv {
 
 DnsAnswer LayeredResolver::Lookup(std::string_view name, DnsType type) {
@@ -31,6 +33,30 @@ std::vector<DnsAnswer> LayeredResolver::LookupMany(std::span<const DnsQuestion> 
   for (size_t i = 0; i < more.size() && i < where.size(); ++i)
     answers[where[i]] = std::move(more[i]);
   return answers;
+}
+
+void LayeredResolver::LookupManyAsync(std::vector<DnsQuestion> questions,
+                                      std::function<void(std::vector<DnsAnswer>)> done) {
+  auto answers = std::make_shared<std::vector<DnsAnswer>>(first_->LookupMany(questions));
+  std::vector<DnsQuestion> rest;
+  auto where = std::make_shared<std::vector<size_t>>();
+  for (size_t i = 0; i < answers->size(); ++i) {
+    if (!(*answers)[i].ok()) {
+      rest.push_back(std::move(questions[i]));
+      where->push_back(i);
+    }
+  }
+  if (rest.empty()) {
+    done(std::move(*answers));
+    return;
+  }
+  next_->LookupManyAsync(std::move(rest),
+                         [answers, where, done = std::move(done)](std::vector<DnsAnswer> more) {
+                           for (size_t i = 0; i < more.size() && i < where->size(); ++i) {
+                             (*answers)[(*where)[i]] = std::move(more[i]);
+                           }
+                           done(std::move(*answers));
+                         });
 }
 
 }  // namespace mv

@@ -16,6 +16,10 @@ class LayeredResolver : public DnsResolver {
   DnsAnswer Lookup(std::string_view name, DnsType type) override;
   void Prefetch(std::span<const DnsQuestion> questions) override;
   std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
+  // The keys layer answers at once (it is in memory); the rest go to the next layer without
+  // waiting.
+  void LookupManyAsync(std::vector<DnsQuestion> questions,
+                       std::function<void(std::vector<DnsAnswer>)> done) override;
 
  private:
   DnsResolver* first_;

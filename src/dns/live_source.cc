@@ -16,11 +16,7 @@
 namespace mv {
 namespace {
 
-struct Waiter {
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t remaining = 0;
-};
+struct Group;
 
 struct Request {
   std::string name;  // the name asked now (changes when a CNAME target is re-queried)
@@ -29,8 +25,25 @@ struct Request {
   std::vector<std::string> chain;
   uint32_t chain_ttl = UINT32_MAX;
   int requeries = 0;
-  Waiter* waiter = nullptr;
+  Group* group = nullptr;
   LiveDnsSource::Loop* loop = nullptr;
+};
+
+// The questions of one LookupManyAsync call. Its last answer hands every answer to `done` (on the
+// event-loop thread) and frees the group.
+struct Group {
+  std::vector<Request> requests;
+  size_t remaining = 0;  // touched only by the loop thread once submitted
+  std::function<void(std::vector<DnsAnswer>)> done;
+
+  void Deliver() {
+    std::vector<DnsAnswer> answers;
+    answers.reserve(requests.size());
+    for (Request& r : requests) answers.push_back(std::move(r.answer));
+    std::function<void(std::vector<DnsAnswer>)> callback = std::move(done);
+    delete this;
+    callback(std::move(answers));
+  }
 };
 
 DnsAnswer FailureAnswer(DnsStatus status, std::string error) {
@@ -282,9 +295,8 @@ class LiveDnsSource::Loop {
     if (!r->chain.empty() && answer.canonical_name.empty()) answer.canonical_name = r->name;
     answer.cname_chain = std::move(r->chain);
     r->answer = std::move(answer);
-    Waiter* w = r->waiter;
-    std::lock_guard<std::mutex> lock(w->mu);
-    if (--w->remaining == 0) w->cv.notify_all();
+    Group* group = r->group;
+    if (--group->remaining == 0) group->Deliver();
   }
 
   static void OnSocketState(void* data, ares_socket_t fd, int readable, int writable) {
@@ -333,31 +345,47 @@ void LiveDnsSource::Prefetch(std::span<const DnsQuestion> questions) {
 }
 
 std::vector<DnsAnswer> LiveDnsSource::LookupMany(std::span<const DnsQuestion> questions) {
-  std::vector<Request> requests(questions.size());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool delivered = false;
+  std::vector<DnsAnswer> answers;
+  LookupManyAsync(std::vector<DnsQuestion>(questions.begin(), questions.end()),
+                  [&](std::vector<DnsAnswer> a) {
+                    std::lock_guard<std::mutex> lock(mu);
+                    answers = std::move(a);
+                    delivered = true;
+                    cv.notify_all();
+                  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return delivered; });
+  return answers;
+}
+
+void LiveDnsSource::LookupManyAsync(std::vector<DnsQuestion> questions,
+                                    std::function<void(std::vector<DnsAnswer>)> done) {
+  auto* group = new Group;
+  group->requests.resize(questions.size());
+  group->done = std::move(done);
   std::vector<Request*> submit;
-  Waiter waiter;
   for (size_t i = 0; i < questions.size(); ++i) {
-    Request& r = requests[i];
+    Request& r = group->requests[i];
     r.name = NormalizeDnsName(questions[i].name);
     r.type = questions[i].type;
     if (!IsQueryableDnsName(r.name)) {
       r.answer = FailureAnswer(DnsStatus::kPermError, "not a queryable DNS name: '" + r.name + "'");
       continue;
     }
-    r.waiter = &waiter;
+    r.group = group;
     r.loop = loop_.get();
     submit.push_back(&r);
   }
-  if (!submit.empty()) {
-    waiter.remaining = submit.size();
-    loop_->Submit(submit);
-    std::unique_lock<std::mutex> lock(waiter.mu);
-    waiter.cv.wait(lock, [&] { return waiter.remaining == 0; });
+  if (submit.empty()) {
+    group->Deliver();
+    return;
   }
-  std::vector<DnsAnswer> answers;
-  answers.reserve(requests.size());
-  for (Request& r : requests) answers.push_back(std::move(r.answer));
-  return answers;
+  // Set before submitting: from then on only the loop thread touches the group.
+  group->remaining = submit.size();
+  loop_->Submit(submit);
 }
 
 LiveDnsStats LiveDnsSource::stats() const {

@@ -1,8 +1,9 @@
 // LiveDnsSource: asks real DNS servers through c-ares. One event-loop thread owns the c-ares
 // channel and keeps up to `max_in_flight` queries outstanding; any number of threads submit
-// questions through a locked queue and block until their answers arrive. UDP with EDNS0, TCP when a
-// reply is truncated, per-try timeouts and retries; answers are parsed from the wire so TTLs and
-// SOA minimums survive.
+// questions through a locked queue and either block until their answers arrive (LookupMany) or get
+// them in a callback from the loop thread (LookupManyAsync), which holds no thread while waiting.
+// UDP with EDNS0, TCP when a reply is truncated, per-try timeouts and retries; answers are parsed
+// from the wire so TTLs and SOA minimums survive.
 #pragma once
 
 #include <atomic>
@@ -55,6 +56,9 @@ class LiveDnsSource : public DnsResolver {
   DnsAnswer Lookup(std::string_view name, DnsType type) override;
   void Prefetch(std::span<const DnsQuestion> questions) override;
   std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
+  // `done` runs on the event-loop thread when the last answer arrives; keep it short.
+  void LookupManyAsync(std::vector<DnsQuestion> questions,
+                       std::function<void(std::vector<DnsAnswer>)> done) override;
 
   LiveDnsStats stats() const;
 

@@ -31,6 +31,13 @@ class RecordingResolver : public DnsResolver {
   std::shared_ptr<const DnsAnswer> LookupShared(std::string_view name, DnsType type) override;
   void Prefetch(std::span<const DnsQuestion> questions) override;
   std::vector<DnsAnswer> LookupMany(std::span<const DnsQuestion> questions) override;
+  // Peeked and prefetched answers are not handed out to a check, so they are not recorded.
+  std::shared_ptr<const DnsAnswer> Peek(std::string_view name, DnsType type) override {
+    return inner_->Peek(name, type);
+  }
+  void PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) override {
+    inner_->PrefetchAsync(questions, std::move(done));
+  }
 
   // The snapshot text as Flush would write it.
   Result<std::string> Render() const;

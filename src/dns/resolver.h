@@ -3,6 +3,7 @@
 // any run can be replayed offline with identical answers. Implementations are thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -39,6 +40,33 @@ class DnsResolver {
     answers.reserve(questions.size());
     for (const DnsQuestion& q : questions) answers.push_back(Lookup(q.name, q.type));
     return answers;
+  }
+
+  // The asynchronous side, so that a message waiting for DNS holds no thread (the pipeline
+  // suspends its task and the answers resume it).
+  //
+  // The answer if it is at hand without waiting (a fresh cache entry, a held domain, an in-memory
+  // source), else null. Never sends a query and counts as no lookup: the pipeline uses it to find
+  // the questions a message still needs before it is verified.
+  virtual std::shared_ptr<const DnsAnswer> Peek(std::string_view name, DnsType type) {
+    (void)name;
+    (void)type;
+    return nullptr;
+  }
+
+  // Prefetch without waiting: `done` runs once every question can be answered without waiting,
+  // on whichever thread completed the last one (possibly this one, before the call returns). The
+  // default resolves in the calling thread.
+  virtual void PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) {
+    Prefetch(questions);
+    done();
+  }
+
+  // LookupMany without waiting: `done` receives answer i for question i, on any thread. Sources
+  // with queries in flight on an event loop (live DNS) override it; the default answers here.
+  virtual void LookupManyAsync(std::vector<DnsQuestion> questions,
+                               std::function<void(std::vector<DnsAnswer>)> done) {
+    done(LookupMany(questions));
   }
 };
 
