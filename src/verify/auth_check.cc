@@ -2,9 +2,11 @@
 
 #include "arc/arc_json.h"
 #include "authres/authentication_results.h"
+#include "dkim/tag_list.h"
 #include "dmarc/dmarc_json.h"
 #include "report/mail_date.h"
 #include "util/json_writer.h"
+#include "verify/dns_probe.h"
 
 namespace mv {
 namespace {
@@ -59,6 +61,30 @@ void AuthCheck::CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuesti
   if (Result<std::string> from = ExtractFromDomain(FromFieldValues(headers)); from.ok()) {
     for (DnsQuestion& q : CollectDmarcQuestions(*from)) out->push_back(std::move(q));
   }
+}
+
+void AuthCheck::CollectFollowUps(const ParsedMessage& msg, std::vector<DnsQuestion>* out) const {
+  // DKIM and ARC ask for keys only, all named up front; SPF and DMARC discover their names as
+  // they go, so they are run against a probe that notes what is not at hand yet.
+  const HeaderIndex& headers = msg.headers;
+  AuthProbe probe(resolver_, out);
+  SpfOptions spf_options = options_.spf;
+  spf_options.evaluator.now = VerificationTime(headers);
+  const SpfOutcome spf = SpfCheck(headers, probe, spf_options);
+
+  DmarcInput dmarc_input;
+  dmarc_input.from_values = FromFieldValues(headers);
+  // Every signer counts as passing, so that the names a pass would make DMARC ask are fetched.
+  for (const HeaderField& f : headers.fields()) {
+    if (!EqualsIgnoreCase(f.name, "DKIM-Signature")) continue;
+    Result<TagList> tags = TagList::Parse(f.value);
+    if (!tags.ok()) continue;
+    if (const Tag* d = tags->Find("d"); d != nullptr && !d->value.empty()) {
+      dmarc_input.dkim.push_back({std::string(d->value), true});
+    }
+  }
+  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result))};
+  DmarcEvaluator(&probe).Evaluate(dmarc_input);
 }
 
 void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {

@@ -37,6 +37,7 @@ class AuthCheck : public MessageCheck {
   AuthCheck(DnsResolver* resolver, AuthCheckOptions options);
 
   void CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuestion>* out) const override;
+  void CollectFollowUps(const ParsedMessage& msg, std::vector<DnsQuestion>* out) const override;
   void Run(const ParsedMessage& msg, MessageRecord* record) const override;
 
  private:
