@@ -7,9 +7,11 @@
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include "archive/mapped_window.h"
+#include "pipeline/byte_budget.h"
 #include "report/json_lines.h"
 
 namespace mv {
@@ -26,6 +28,7 @@ struct Pipeline::Batch {
   std::vector<ParsedMessage> messages;
   std::vector<MessageRecord> records;  // records[i] belongs to messages[i]
   std::string formatted;
+  size_t bytes = 0;  // of the messages, as taken from the ByteBudget
 };
 
 Pipeline::Pipeline(PipelineOptions options, DnsResolver* resolver)
@@ -47,20 +50,54 @@ void Pipeline::Parse(Batch* batch) const {
   }
 }
 
-void Pipeline::Resolve(Batch* batch) const {
+void Pipeline::Resolve(Batch* batch) {
   if (resolver_ == nullptr || checks_.empty() || !options_.prefetch) return;
-  std::vector<DnsQuestion> questions;
-  for (const ParsedMessage& msg : batch->messages) {
+  // Round 0: the questions each check names up front.
+  std::vector<DnsQuestion> questions, missing;
+  std::vector<uint32_t> waiting, still_waiting;
+  for (size_t i = 0; i < batch->messages.size(); ++i) {
+    const ParsedMessage& msg = batch->messages[i];
     if (!Checkable(msg)) continue;
+    waiting.push_back(static_cast<uint32_t>(i));
+    questions.clear();
     for (const MessageCheck* check : checks_) check->CollectQuestions(msg, &questions);
+    for (DnsQuestion& q : questions) {
+      if (resolver_->Peek(q.name, q.type) == nullptr) missing.push_back(std::move(q));
+    }
   }
-  if (questions.empty()) return;
+  if (!missing.empty()) dns_waits_.fetch_add(1, std::memory_order_relaxed);
+  // Then follow-ups: what the checks ask once the last round's answers are here. Every message
+  // is probed once even when its first questions were all at hand, since another sender address
+  // can take the same SPF record down a branch no earlier message took.
+  for (int round = 1;; ++round) {
+    if (!missing.empty()) AwaitAnswers(&missing);
+    if (round >= options_.max_dns_rounds) break;
+    missing.clear();
+    still_waiting.clear();
+    for (uint32_t i : waiting) {
+      const size_t before = missing.size();
+      for (const MessageCheck* check : checks_) {
+        check->CollectFollowUps(batch->messages[i], &missing);
+      }
+      if (missing.size() > before) still_waiting.push_back(i);
+    }
+    if (missing.empty()) break;
+    waiting.swap(still_waiting);
+  }
+}
+
+void Pipeline::AwaitAnswers(std::vector<DnsQuestion>* questions) {
   // Many messages of an archive share signers and domains; ask each question once per batch.
-  std::sort(questions.begin(), questions.end(), [](const DnsQuestion& a, const DnsQuestion& b) {
+  std::sort(questions->begin(), questions->end(), [](const DnsQuestion& a, const DnsQuestion& b) {
     return a.type != b.type ? a.type < b.type : a.name < b.name;
   });
-  questions.erase(std::unique(questions.begin(), questions.end()), questions.end());
-  resolver_->Prefetch(questions);
+  questions->erase(std::unique(questions->begin(), questions->end()), questions->end());
+  dns_rounds_.fetch_add(1, std::memory_order_relaxed);
+  // The task is parked, not the thread: it goes on with other batches until the last answer
+  // (arriving on the DNS event-loop thread) resumes this one.
+  tbb::task::suspend([this, questions](tbb::task::suspend_point tag) {
+    resolver_->PrefetchAsync(*questions, [tag] { tbb::task::resume(tag); });
+  });
 }
 
 void Pipeline::Verify(Batch* batch) const {
@@ -81,14 +118,21 @@ void Pipeline::Verify(Batch* batch) const {
   // The messages are no longer needed; free their buffers now rather than after the batch waits
   // its turn at the in-order writer.
   batch->messages.clear();
+  if (budget_ != nullptr) budget_->Give(batch->bytes);
   batch->messages.shrink_to_fit();
 }
 
 Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
   const int threads =
       options_.threads > 0 ? options_.threads : std::max(1, tbb::info::default_concurrency());
+  const bool waits_for_dns = resolver_ != nullptr && !checks_.empty() && options_.prefetch;
   const size_t live = options_.max_live_batches > 0 ? options_.max_live_batches
+                      : waits_for_dns               ? kLiveDnsBatches
                                                     : 2 * static_cast<size_t>(threads) + 2;
+  ByteBudget budget(options_.max_bytes);
+  budget_ = &budget;
+  dns_rounds_ = 0;
+  dns_waits_ = 0;
   std::atomic<bool> stop{false};
   bool source_done = false;
   Status status;
@@ -107,6 +151,7 @@ Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
             fc.stop();
             return nullptr;
           }
+          budget.WaitForRoom();
           auto batch = std::make_unique<Batch>();
           size_t bytes = 0;
           while (batch->messages.size() < options_.batch_messages && bytes < options_.batch_bytes) {
@@ -122,6 +167,8 @@ Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
             fc.stop();
             return nullptr;
           }
+          batch->bytes = bytes;
+          budget.Take(bytes);
           return batch.release();
         }) & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, [this](Batch* b) {
           Parse(b);
@@ -142,6 +189,10 @@ Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
           }
         }));
   });
+  budget_ = nullptr;
+  stats_.dns_rounds = dns_rounds_.load();
+  stats_.dns_waits = dns_waits_.load();
+  stats_.peak_bytes = budget.peak();
   return status;
 }
 

@@ -9,6 +9,7 @@
 // leave in input order whatever the thread count.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <span>
@@ -23,6 +24,8 @@
 #include "util/status.h"
 
 namespace mv {
+
+class ByteBudget;
 
 // Produces the next message in input order; returns false when there are no more.
 using MessageSource = std::function<bool(RawMessage*)>;
@@ -40,14 +43,25 @@ class BatchSink {
   virtual Status Consume(std::span<const MessageRecord> records, std::string_view formatted) = 0;
 };
 
+// Batches in flight by default when DNS answers come from the network.
+inline constexpr size_t kLiveDnsBatches = 512;
+
 struct PipelineOptions {
   int threads = 0;                // worker threads; 0 means one per core
   size_t batch_messages = 64;     // a batch ends after this many messages ...
   size_t batch_bytes = 4u << 20;  // ... or once it holds this many message bytes
-  size_t max_live_batches = 0;    // batches in flight; 0 means 2 per thread plus 2
-  // Collect each batch's DNS questions for one Prefetch call. Worth it when answers come from the
-  // network; when every answer is in memory (a zone snapshot) it only parses each message twice.
+  // Batches in flight; 0 means 2 per thread plus 2, or kLiveDnsBatches with `prefetch`, where
+  // most of them are parked waiting for DNS (and `max_bytes` is the bound that matters).
+  size_t max_live_batches = 0;
+  // Message bytes held between reading and the end of verify (ByteBudget); 0: no bound.
+  size_t max_bytes = 256u << 20;
+  // Fetch each batch's DNS questions before verifying it, round after round (follow-ups), with
+  // the batch's task suspended while it waits so that the threads verify other batches. Worth it
+  // when answers come from the network; when every answer is in memory (a zone snapshot) it only
+  // parses each message twice.
   bool prefetch = true;
+  // Rounds of follow-up questions per batch (the deepest SPF chain is 10 lookups deep).
+  int max_dns_rounds = 12;
   // Bounds on each message's header section (docs/SECURITY.md).
   HeaderLimits header_limits;
 };
@@ -66,16 +80,29 @@ class Pipeline {
   // error if it failed (the run stops early then).
   Status Run(const MessageSource& source, BatchSink* sink);
 
+  // Counters of the last Run, for the summary and the benchmarks.
+  struct Stats {
+    uint64_t dns_rounds = 0;  // PrefetchAsync calls (one per round per batch that needed one)
+    uint64_t dns_waits = 0;   // batches that waited for DNS at least once
+    size_t peak_bytes = 0;    // ByteBudget's peak
+  };
+  Stats stats() const { return stats_; }
+
  private:
   struct Batch;
   void Parse(Batch* batch) const;
-  void Resolve(Batch* batch) const;
+  void Resolve(Batch* batch);
+  // Suspends the calling task until the resolver can answer `questions` without waiting.
+  void AwaitAnswers(std::vector<DnsQuestion>* questions);
   void Verify(Batch* batch) const;
 
   PipelineOptions options_;
   DnsResolver* resolver_;
   std::vector<const MessageCheck*> checks_;
   RecordFormatter formatter_;
+  Stats stats_;
+  ByteBudget* budget_ = nullptr;  // during Run
+  std::atomic<uint64_t> dns_rounds_{0}, dns_waits_{0};
 };
 
 }  // namespace mv
