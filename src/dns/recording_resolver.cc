@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "dns/dns_name_text.h"
 #include "dns/ldns_records.h"
 #include "dns/live_source.h"
 
@@ -126,7 +127,8 @@ Result<std::string> RecordingResolver::Render() const {
     std::pair<std::string, int> key{final_name, type};
     if (rrsets.count(key) || outcomes.count(key)) continue;
     std::string status = answer.timeout ? "timeout" : std::string(DnsStatusName(answer.status));
-    std::string line = ";@mailverify " + status + " " + final_name + ". " +
+    // The name escaped as in a record line: a space in it would split the marker's fields.
+    std::string line = ";@mailverify " + status + " " + EscapeDnsName(final_name) + ". " +
                        std::string(DnsTypeName(question.second)) + " " + std::to_string(answer.ttl);
     if (!answer.error.empty()) {
       line += ' ';

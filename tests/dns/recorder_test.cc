@@ -195,8 +195,56 @@ TEST(RecordingResolver, NamesWithMasterFileSpecialsRoundTrip) {
   EXPECT_TRUE(original[3].ok());
   EXPECT_TRUE(original[4].ok());
   // Names no query can carry are not recorded: the cache refuses them on replay as well.
-  recorder.Lookup("with space.example", DnsType::kTxt);
+  recorder.Lookup("empty..label.example", DnsType::kTxt);
+  recorder.Lookup(std::string(64, 'a') + ".example", DnsType::kTxt);
   EXPECT_EQ(recorder.size(), 6u);
+}
+
+TEST(RecordingResolver, RawLabelBytesRoundTrip) {
+  // RFC 2181 11 and RFC 7208 7.3: spaces, control bytes, bytes >= 0x7f and backslashes are label
+  // bytes like any other. They are written escaped and read back raw, answers and outcomes alike.
+  const std::string space = "macro mania.e1a.example.com";
+  const std::string ctl = "c\x01t\x7fl.example";
+  const std::string high = "\xc3\xa9t\xc3\xa9.example";
+  const std::string slash = "back\\slash\\.example";
+  const std::string gone = "gone away.example";
+  MemoryDnsSource live("dns");
+  live.AddTxt(space, {"v=spf1 +all"}, 60);
+  live.AddAddress(ctl, "192.0.2.7", 60);
+  live.AddCname(high, slash, 60);
+  live.AddTxt(slash, {"x"}, 60);
+  DnsRecord mx;
+  mx.type = DnsType::kMx;
+  mx.ttl = 60;
+  mx.preference = 1;
+  mx.target = ctl;
+  live.Add(space, mx);
+  live.SetOutcome(gone, DnsType::kTxt, {DnsStatus::kNxDomain, 30, ""});
+  const std::vector<DnsQuestion> questions = {{space, DnsType::kTxt}, {space, DnsType::kMx},
+                                              {ctl, DnsType::kA},     {high, DnsType::kTxt},
+                                              {gone, DnsType::kTxt},  {ctl, DnsType::kTxt}};
+  RecordingResolver recorder(&live, "/nonexistent/unused");
+  std::vector<DnsAnswer> original;
+  for (const DnsQuestion& q : questions) original.push_back(recorder.Lookup(q.name, q.type));
+  EXPECT_EQ(recorder.size(), questions.size());
+  Result<std::string> text = recorder.Render();
+  ASSERT_TRUE(text.ok()) << text.error();
+  EXPECT_NE(text->find("macro\\032mania.e1a.example.com.\t"), std::string::npos) << *text;
+  EXPECT_NE(text->find(";@mailverify nxdomain gone\\032away.example. TXT 30"), std::string::npos)
+      << *text;
+  MemoryDnsSource replay;
+  Status st = LoadZoneText(*text, "r.zone", &replay);
+  ASSERT_TRUE(st.ok()) << st.message() << "\n" << *text;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    EXPECT_EQ(CanonicalAnswer(replay.Lookup(questions[i].name, questions[i].type)),
+              CanonicalAnswer(original[i]))
+        << questions[i].name << "\n"
+        << *text;
+  }
+  EXPECT_TRUE(original[0].ok());
+  EXPECT_EQ(original[1].records.at(0).target, ctl);
+  EXPECT_TRUE(original[3].ok());
+  EXPECT_EQ(original[4].status, DnsStatus::kNxDomain);
 }
 
 TEST(RecordingResolver, SplitsStringsLongerThan255Bytes) {
