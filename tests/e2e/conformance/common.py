@@ -92,7 +92,7 @@ def scan(mailverify, inputs, *args):
     return [json.loads(line) for line in done.stdout.decode("utf-8").splitlines() if line]
 
 
-def scan_all(mailverify, jobs, workers=4):
+def scan_all(mailverify, jobs, workers=8):
     """Runs one scan per job, (inputs, args), a few at a time (each is a small, mostly idle
     process); returns their record lists in job order."""
     from concurrent.futures import ThreadPoolExecutor
