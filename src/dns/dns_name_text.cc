@@ -40,7 +40,7 @@ std::string EscapeDnsName(std::string_view raw) {
       out += ch;  // a '.' in a raw name separates labels
     } else {
       char esc[5];
-      std::snprintf(esc, sizeof esc, "\\%03u", c);
+      std::snprintf(esc, sizeof esc, "\\%03u", static_cast<unsigned>(c));
       out += esc;
     }
   }

@@ -188,7 +188,7 @@ class Evaluation {
   // of include and redirect. The address lookups of MX hosts and PTR names do not count: the PTR
   // names belong to the connecting client, which could otherwise turn a sender's "fail" into
   // "permerror" with three dangling names, and an IPv6-only MX host is not a misconfiguration.
-  // pyspf and Mail::SPF count every empty answer; docs/CONFORMANCE.md gives the reasoning.
+  // pyspf counts every empty answer; docs/CONFORMANCE.md gives the reasoning.
   bool CountVoid() {
     ++voids_;
     return options_.max_void_lookups < 0 || voids_ <= options_.max_void_lookups;

@@ -8,7 +8,8 @@ import os
 
 import yaml
 
-from common import Tally, escape_name, records_by_key, scan, to_crlf, txt_rdata, write_messages
+from common import Tally, escape_name, records_by_key, scan_all, to_crlf, txt_rdata, \
+    write_messages
 
 VALIMAIL = "arc/valimail-arc_test_suite/arc-draft-validation-tests.yml"
 # Cases not run, with why. (The file repeats four ids in one scenario; PyYAML, which the reference
@@ -23,24 +24,20 @@ def expected_word(cv):
     return {"Pass": "pass", "None": "none"}.get(cv or "", "fail")
 
 
-def run_folder(mailverify, folder, zone_lines, messages, tally, expected):
+def add_folder(jobs, folder, zone_lines, messages, expected):
+    """One scan of `messages` against `zone_lines`; `expected` maps case keys to arc results."""
     os.makedirs(folder)
     zone = os.path.join(folder, "zone.zone")
     with open(zone, "w", encoding="ascii") as f:
         f.write("\n".join(zone_lines) + "\n")
     by_path = write_messages(os.path.join(folder, "mail"), messages)
-    records = records_by_key(
-        scan(mailverify, [os.path.join(folder, "mail")], "--dns-zone", zone, "--at", "1700000000"),
-        by_path)
-    for key, want in expected.items():
-        r = records.get(key)
-        got = r["arc"]["result"] if r else None
-        tally.check(key, got == want, "arc %s, expected %s (%s)" %
-                    (got, want, r["arc"].get("reason", "") if r else "no record"))
+    jobs.append(([os.path.join(folder, "mail")], ["--dns-zone", zone, "--at", "1700000000"],
+                 by_path, expected))
 
 
 def run(mailverify, data_dir, tmp):
     tally = Tally("ARC (ValiMail 171 + Stalwart 2)")
+    jobs = []
     docs = list(yaml.safe_load_all(open(os.path.join(data_dir, VALIMAIL), encoding="utf-8")))
     for n, doc in enumerate(docs):
         zone = ["%s 300 IN TXT %s" % (escape_name(name), txt_rdata(str(value).split("\n")))
@@ -52,7 +49,7 @@ def run(mailverify, data_dir, tmp):
                 continue
             messages.append((test_id, to_crlf(test.get("message") or "")))
             expected[test_id] = expected_word(test.get("cv"))
-        run_folder(mailverify, os.path.join(tmp, "arc%02d" % n), zone, messages, tally, expected)
+        add_folder(jobs, os.path.join(tmp, "arc%02d" % n), zone, messages, expected)
 
     # Stalwart: "<name> <TXT value>" lines, an empty line, then the message; both seals pass.
     for name in ("001.txt", "002.txt"):
@@ -63,6 +60,14 @@ def run(mailverify, data_dir, tmp):
             owner, _, value = line.partition(" ")
             zone.append("%s 300 IN TXT %s" % (escape_name(owner), txt_rdata([value])))
         key = "stalwart-" + name
-        run_folder(mailverify, os.path.join(tmp, key), zone, [(key, to_crlf(body))], tally,
-                   {key: "pass"})
+        add_folder(jobs, os.path.join(tmp, key), zone, [(key, to_crlf(body))], {key: "pass"})
+
+    for result, (_, _, by_path, expected) in zip(scan_all(mailverify, [j[:2] for j in jobs]),
+                                                 jobs):
+        records = records_by_key(result, by_path)
+        for key, want in expected.items():
+            r = records.get(key)
+            got = r["arc"]["result"] if r else None
+            tally.check(key, got == want, "arc %s, expected %s (%s)" %
+                        (got, want, r["arc"].get("reason", "") if r else "no record"))
     return tally.finish(173)

@@ -13,8 +13,8 @@ import re
 
 import yaml
 
-from common import Tally, escape_name, outcome_line, records_by_key, scan, to_crlf, txt_rdata, \
-    write_messages
+from common import Tally, escape_name, outcome_line, records_by_key, scan_all, to_crlf, \
+    txt_rdata, write_messages
 
 ORDER = ["pass", "fail", "policy", "neutral", "temperror", "permerror"]
 
@@ -70,13 +70,23 @@ def write_zone(path, entries):
         f.write("\n".join(lines) + "\n")
 
 
-def scan_folder(mailverify, folder, zone_entries, messages, *args):
-    os.makedirs(folder)
-    zone = os.path.join(folder, "zone.zone")
-    write_zone(zone, zone_entries)
-    by_path = write_messages(os.path.join(folder, "mail"), messages)
-    return records_by_key(scan(mailverify, [os.path.join(folder, "mail")], "--dns-zone", zone,
-                               *args), by_path)
+class Batch:
+    """Scans to run together (scan_all); each one's records, keyed by case, go to its callback."""
+
+    def __init__(self):
+        self.jobs, self.then = [], []
+
+    def add(self, folder, zone_entries, messages, args, then):
+        os.makedirs(folder)
+        zone = os.path.join(folder, "zone.zone")
+        write_zone(zone, zone_entries)
+        by_path = write_messages(os.path.join(folder, "mail"), messages)
+        self.jobs.append(([os.path.join(folder, "mail")], ["--dns-zone", zone, *args]))
+        self.then.append((by_path, then))
+
+    def run(self, mailverify):
+        for records, (by_path, then) in zip(scan_all(mailverify, self.jobs), self.then):
+            then(records_by_key(records, by_path))
 
 
 def check_each(tally, key, record, expect):
@@ -85,7 +95,7 @@ def check_each(tally, key, record, expect):
     tally.check(key, got == expect, "got %s, expected %s" % (got, expect))
 
 
-def mail_dkim(mailverify, data, tmp, tally):
+def mail_dkim(batch, data, tmp, tally):
     base = os.path.join(data, "dkim/mail-dkim")
     zone = []
     for line in open(os.path.join(base, "FAKE_DNS.dat"), encoding="latin-1"):
@@ -118,8 +128,14 @@ def mail_dkim(mailverify, data, tmp, tally):
         messages.append((file, to_crlf(msg)))
         run.append((file, want_default, want_strict, kind, msg))
     at = ("--at", "1688000000")  # 2023-06-29, after the corpus's last change
-    default = scan_folder(mailverify, os.path.join(tmp, "md"), zone, messages, *at)
-    strict = scan_folder(mailverify, os.path.join(tmp, "mds"), zone, messages, *at, "--strict")
+    got = {}
+    batch.add(os.path.join(tmp, "md"), zone, messages, at, lambda recs: got.update(default=recs))
+    batch.add(os.path.join(tmp, "mds"), zone, messages, at + ("--strict",),
+              lambda recs: got.update(strict=recs))
+    return lambda: check_mail_dkim(tally, run, got["default"], got["strict"])
+
+
+def check_mail_dkim(tally, run, default, strict):
     for file, want_default, want_strict, kind, msg in run:
         key = "mail-dkim/" + file
         r, rs = default[file]["dkim"], strict[file]["dkim"]
@@ -167,7 +183,7 @@ def mail_dkim(mailverify, data, tmp, tally):
         tally.check(key, not problems, "; ".join(problems))
 
 
-def small_suites(mailverify, data, tmp, tally):
+def small_suites(batch, data, tmp, tally):
     # RFC 8463 Appendix A: both signatures pass.
     rfc = os.path.join(data, "dkim/rfc/rfc8463-appendix-A")
     zone = []
@@ -176,11 +192,12 @@ def small_suites(mailverify, data, tmp, tally):
             name, _, value = line.strip().partition(" ")
             zone.append((name, value))
     msg = open(os.path.join(rfc, "A.3-signed-message.eml"), "rb").read()
-    recs = scan_folder(mailverify, os.path.join(tmp, "rfc8463"), zone, [("rfc8463", to_crlf(msg))],
-                       "--at", "1528637909")
-    check_each(tally, "rfc8463-appendix-A", recs.get("rfc8463"),
-               [("football.example.com", "brisbane", "ed25519-sha256", "pass"),
-                ("football.example.com", "test", "rsa-sha256", "pass")])
+    batch.add(os.path.join(tmp, "rfc8463"), zone, [("rfc8463", to_crlf(msg))],
+              ("--at", "1528637909"),
+              lambda recs: check_each(tally, "rfc8463-appendix-A", recs.get("rfc8463"),
+                                      [("football.example.com", "brisbane", "ed25519-sha256",
+                                        "pass"),
+                                       ("football.example.com", "test", "rsa-sha256", "pass")]))
 
     # Stalwart: DNS lines, an empty line, the message; every signature passes at 1667843664.
     for n in range(1, 7):
@@ -189,11 +206,8 @@ def small_suites(mailverify, data, tmp, tally):
         head, _, body = text.replace(b"\r\n", b"\n").partition(b"\n\n")
         zone = [tuple(line.split(" ", 1)) for line in head.decode("ascii").splitlines()]
         key = "stalwart/" + name
-        recs = scan_folder(mailverify, os.path.join(tmp, "st%d" % n), zone, [(key, to_crlf(body))],
-                           "--at", "1667843664")
-        sigs = recs[key]["dkim"]
-        tally.check(key, bool(sigs) and all(s["result"] == "pass" for s in sigs),
-                    "results %s" % [(s["s"], s["result"], s["reason"]) for s in sigs])
+        batch.add(os.path.join(tmp, "st%d" % n), zone, [(key, to_crlf(body))],
+                  ("--at", "1667843664"), lambda recs, key=key: all_pass(tally, key, recs[key]))
 
     # dkimpy: per-signature expectations in header order.
     base = os.path.join(data, "dkim/dkimpy")
@@ -207,29 +221,41 @@ def small_suites(mailverify, data, tmp, tally):
             zone.append((name, value))
         msg = open(os.path.join(base, v["message"]), "rb").read()
         key = "dkimpy/" + v["name"]
-        recs = scan_folder(mailverify, os.path.join(tmp, "py-" + v["name"]), zone,
-                           [(key, to_crlf(msg))], "--at", str(v.get("now", 1700000000)))
-        check_each(tally, key, recs.get(key),
-                   [(e["d"], str(e["s"]), e["a"], e["result"]) for e in v["expect"]])
+        want = [(e["d"], str(e["s"]), e["a"], e["result"]) for e in v["expect"]]
+        batch.add(os.path.join(tmp, "py-" + v["name"]), zone, [(key, to_crlf(msg))],
+                  ("--at", str(v.get("now", 1700000000))),
+                  lambda recs, key=key, want=want: check_each(tally, key, recs.get(key), want))
 
 
-def dkim2_presence(mailverify, tmp, tally):
+def all_pass(tally, key, record):
+    sigs = record["dkim"]
+    tally.check(key, bool(sigs) and all(s["result"] == "pass" for s in sigs),
+                "results %s" % [(s["s"], s["result"], s["reason"]) for s in sigs])
+
+
+def dkim2_presence(batch, tmp, tally):
     """DKIM2 fields are reported (present, counts, verified false), never judged."""
     msg = to_crlf("DKIM2-Signature: i=1; m=1; d=example.com; s=s1; b=AAAA\n"
                   "Message-Instance: m=1; h=sha256:BBBB\nmessage-instance: m=0\n"
                   "From: <a@example.com>\nSubject: dkim2\n\nbody\n")
     plain = to_crlf("From: <a@example.com>\nSubject: plain\n\nbody\n")
-    recs = scan_folder(mailverify, os.path.join(tmp, "dkim2"), [],
-                       [("dkim2", msg), ("plain", plain)], "--at", "1700000000")
     want = {"present": True, "signatures": 1, "message_instances": 2, "verified": False}
-    got = recs["dkim2"].get("dkim2")
-    tally.check("dkim2-presence", got == want and "dkim2" not in recs["plain"] and
-                recs["dkim2"]["dkim"] == [], "dkim2 %s, plain %s" % (got, recs["plain"].get("dkim2")))
+
+    def check(recs):
+        got = recs["dkim2"].get("dkim2")
+        tally.check("dkim2-presence", got == want and "dkim2" not in recs["plain"] and
+                    recs["dkim2"]["dkim"] == [],
+                    "dkim2 %s, plain %s" % (got, recs["plain"].get("dkim2")))
+    batch.add(os.path.join(tmp, "dkim2"), [], [("dkim2", msg), ("plain", plain)],
+              ("--at", "1700000000"), check)
 
 
 def run(mailverify, data, tmp):
     tally = Tally("DKIM (RFC 8463, Stalwart 6, dkimpy 3, DKIM2 presence, Mail::DKIM 79)")
-    small_suites(mailverify, data, tmp, tally)
-    dkim2_presence(mailverify, tmp, tally)
-    mail_dkim(mailverify, data, tmp, tally)
+    batch = Batch()
+    small_suites(batch, data, tmp, tally)
+    dkim2_presence(batch, tmp, tally)
+    check_corpus = mail_dkim(batch, data, tmp, tally)
+    batch.run(mailverify)
+    check_corpus()
     return tally.finish(1 + 6 + 3 + 1 + 79)
