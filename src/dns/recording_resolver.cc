@@ -26,6 +26,13 @@ bool SameAnswer(const DnsAnswer& a, const DnsAnswer& b) {
   return true;
 }
 
+// A leftmost label "*" makes an owner a wildcard (RFC 4592), escaped or not: written as a record,
+// such a name would answer for every name below it, and the loader refuses wildcard owners. Any
+// byte may be in a label (an SPF macro can expand %{l} to "*"), so such answers are left out.
+bool IsWildcardOwner(std::string_view name) {
+  return name == "*" || name.substr(0, 2) == "*.";
+}
+
 // Error details go on one comment line.
 std::string OneLine(std::string s) {
   for (char& c : s) {
@@ -99,11 +106,20 @@ Result<std::string> RecordingResolver::Render() const {
     std::sort(lines.begin(), lines.end());
     rrsets.emplace(std::move(key), std::move(lines));
   };
+  std::string left_out;  // comment lines naming the answers that cannot be written
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [question, answer] : answers_) {
     const std::string& qname = question.first;
     const std::string& final_name =
         answer.cname_chain.empty() || answer.canonical_name.empty() ? qname : answer.canonical_name;
+    if (IsWildcardOwner(final_name) ||
+        std::any_of(answer.cname_chain.begin(), answer.cname_chain.end(),
+                    [](const std::string& n) { return IsWildcardOwner(n); })) {
+      left_out +=
+          "; not written, a leftmost '*' label would be a wildcard: " + EscapeDnsName(qname) +
+          ". " + std::string(DnsTypeName(question.second)) + "\n";
+      continue;
+    }
     for (size_t i = 0; i < answer.cname_chain.size(); ++i) {
       DnsRecord cname;
       cname.type = DnsType::kCname;
@@ -140,8 +156,8 @@ Result<std::string> RecordingResolver::Render() const {
   std::string out =
       "; mailverify DNS snapshot: every answer one run used. Replay it with --dns-zone FILE.\n"
       "; Lines ';@mailverify STATUS NAME TYPE TTL [DETAIL]' record answers without records;\n"
-      "; other DNS tools read them as comments.\n"
-      "\n";
+      "; other DNS tools read them as comments.\n" +
+      left_out + "\n";
   // Both maps are sorted by (owner, type); merge them so each owner's lines stay together.
   auto r = rrsets.begin();
   auto o = outcomes.begin();
