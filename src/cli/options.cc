@@ -162,7 +162,8 @@ constexpr OptionSpec kOptions[] = {
      [](std::string_view v, Options* o) {
        return SetCount("spf-max-lookups", v, 1, 1000, &o->spf_max_lookups);
      }},
-    {"spf-max-void-lookups", 0, "N", "SPF lookups with no answer (default 2, RFC 7208 4.6.4)",
+    {"spf-max-void-lookups", 0, "N",
+     "SPF terms whose own query finds no records (default 2, RFC 7208 4.6.4)",
      [](std::string_view v, Options* o) {
        return SetCount("spf-max-void-lookups", v, 0, 1000, &o->spf_max_void_lookups);
      }},

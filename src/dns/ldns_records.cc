@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "dns/dns_name_text.h"
+
 namespace mv {
 namespace {
 
@@ -24,10 +26,10 @@ std::string AddressToString(const ldns_rdf* rdf, int family) {
 }  // namespace
 
 std::string LdnsNameToString(const ldns_rdf* dname) {
-  // Built from the wire form rather than ldns_rdf2str, which escapes master-file specials (';',
-  // '(', ...): names an SPF macro expands may hold them, and the name asked must equal the name
-  // read back from a snapshot. Only dots inside labels, backslashes and unprintable bytes (never in
-  // a queryable name) are escaped.
+  // Built from the wire form rather than ldns_rdf2str, which escapes: the name asked (an SPF macro
+  // may expand to spaces, '%', ';' or a backslash) must equal the name read back from an answer or
+  // a snapshot, so label bytes stay raw (dns_name_text.h). A '.' inside a label, which no name we
+  // ask can hold, is kept apart from the separators as the four bytes "\046".
   std::string out;
   const uint8_t* p = ldns_rdf_data(dname);
   const uint8_t* end = p + ldns_rdf_size(dname);
@@ -37,12 +39,10 @@ std::string LdnsNameToString(const ldns_rdf* dname) {
     if (!out.empty()) out += '.';
     for (size_t i = 0; i < len; ++i) {
       const uint8_t c = p[i];
-      if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
-        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      if (c == '.') {
+        out += "\\046";
       } else {
-        char esc[5];
-        snprintf(esc, sizeof esc, "\\%03u", c);
-        out += esc;
+        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
       }
     }
     p += len;
@@ -94,7 +94,8 @@ bool RecordFromLdns(const ldns_rr* rr, DnsRecord* record) {
 
 Result<std::string> RecordToMasterLine(std::string_view name, const DnsRecord& record) {
   std::unique_ptr<ldns_rr, LdnsFree> rr(ldns_rr_new());
-  std::string owner = std::string(name) + ".";
+  // Names are raw bytes (dns_name_text.h); ldns reads and the file holds their escaped form.
+  const std::string owner = EscapeDnsName(name) + ".";
   ldns_rdf* owner_rdf = nullptr;
   if (ldns_str2rdf_dname(&owner_rdf, owner.c_str()) != LDNS_STATUS_OK) {
     return Status::Error("cannot write DNS name '" + std::string(name) + "'");
@@ -134,11 +135,11 @@ Result<std::string> RecordToMasterLine(std::string_view name, const DnsRecord& r
       break;
     case DnsType::kMx:
       ldns_rr_push_rdf(rr.get(), ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, record.preference));
-      ok = push_text(LDNS_RDF_TYPE_DNAME, record.target + ".");
+      ok = push_text(LDNS_RDF_TYPE_DNAME, EscapeDnsName(record.target) + ".");
       break;
     case DnsType::kCname:
     case DnsType::kPtr:
-      ok = push_text(LDNS_RDF_TYPE_DNAME, record.target + ".");
+      ok = push_text(LDNS_RDF_TYPE_DNAME, EscapeDnsName(record.target) + ".");
       break;
     case DnsType::kSoa:
       ok = false;
@@ -152,6 +153,21 @@ Result<std::string> RecordToMasterLine(std::string_view name, const DnsRecord& r
   if (!text) return Status::Error("cannot format record of '" + std::string(name) + "'");
   std::string line = text.get();
   while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
+  // ldns prints names with escapes of its own that leave '"', '@' and '$' bare, which its zone
+  // reader would take for a quote, the origin or a directive: the owner and a target are written
+  // in EscapeDnsName's form instead (the fields are tab-separated, a printed name has no blank).
+  const size_t first_tab = line.find('\t');
+  const size_t last_tab = line.rfind('\t');
+  if (first_tab == std::string::npos || last_tab == first_tab) {
+    return Status::Error("cannot format record of '" + std::string(name) + "'");
+  }
+  if (record.type == DnsType::kMx) {
+    line.replace(last_tab + 1, std::string::npos,
+                 std::to_string(record.preference) + " " + EscapeDnsName(record.target) + ".");
+  } else if (record.type == DnsType::kCname || record.type == DnsType::kPtr) {
+    line.replace(last_tab + 1, std::string::npos, EscapeDnsName(record.target) + ".");
+  }
+  line.replace(0, first_tab, owner);
   return line;
 }
 

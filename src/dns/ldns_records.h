@@ -15,8 +15,8 @@
 
 namespace mv {
 
-// The name an ldns dname stands for, in our form: lower-case, presentation escapes, no trailing
-// dot.
+// The name an ldns dname stands for, in our form: raw label bytes (ASCII lower-cased) joined by
+// '.', no trailing dot (see dns_name_text.h).
 std::string LdnsNameToString(const ldns_rdf* dname);
 
 // Converts `rr` when its type is one DnsRecord can hold (A, AAAA, MX, TXT, PTR, CNAME); false for
@@ -24,7 +24,8 @@ std::string LdnsNameToString(const ldns_rdf* dname);
 bool RecordFromLdns(const ldns_rr* rr, DnsRecord* record);
 
 // One master-file line ("name. TTL IN TYPE rdata", no newline) for `record` owned by `name`, with
-// TXT strings escaped so that ldns reads back the same bytes. Fails for names ldns cannot parse.
+// names and TXT strings escaped so that ldns reads back the same bytes. Fails for names that are
+// not DNS names (an empty label, a label over 63 bytes, over 255 bytes on the wire).
 Result<std::string> RecordToMasterLine(std::string_view name, const DnsRecord& record);
 
 // RFC 2308 negative TTL of a SOA record: min(SOA TTL, SOA MINIMUM).

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "dns/dns_name_text.h"
 #include "dns/response_parser.h"
 
 namespace mv {
@@ -75,6 +76,8 @@ DnsAnswer AnswerFromAresStatus(int status) {
 }  // namespace
 
 bool IsQueryableDnsName(std::string_view name) {
+  // RFC 2181 11: a label may hold any byte, and SPF macros (RFC 7208 7.3) expand to spaces and '%'.
+  // Only NUL is refused: c-ares takes the name as a C string.
   if (name.empty() || name.size() > 253) return false;
   size_t label = 0;
   for (char c : name) {
@@ -83,8 +86,7 @@ bool IsQueryableDnsName(std::string_view name) {
       label = 0;
       continue;
     }
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == '\\') return false;
+    if (c == '\0') return false;
     if (++label > 63) return false;
   }
   return label > 0;
@@ -236,8 +238,8 @@ class LiveDnsSource::Loop {
   void Start(Request* r) {
     ++in_flight_;
     queries_.fetch_add(1, std::memory_order_relaxed);
-    ares_query(channel_, r->name.c_str(), 1 /* C_IN */, static_cast<int>(r->type), &Loop::OnAnswer,
-               r);
+    ares_query(channel_, AresQueryName(r->name).c_str(), 1 /* C_IN */, static_cast<int>(r->type),
+               &Loop::OnAnswer, r);
   }
 
   void RestartFollowUps() {

@@ -69,8 +69,9 @@ class LiveDnsSource : public DnsResolver {
   std::unique_ptr<Loop> loop_;
 };
 
-// Whether `name` (normalised) can be put in a query: 1..253 bytes, labels of 1..63 printable
-// non-space bytes without backslashes. Others get permerror without reaching the network.
+// Whether `name` (normalised, raw label bytes) can be put in a query: 1..253 bytes, labels of
+// 1..63 bytes of any value but NUL (RFC 2181 11). Others get permerror without reaching the
+// network.
 bool IsQueryableDnsName(std::string_view name);
 
 }  // namespace mv

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "dns/dns_name_text.h"
 #include "dns/ldns_records.h"
 #include "dns/live_source.h"
 
@@ -23,6 +24,13 @@ bool SameAnswer(const DnsAnswer& a, const DnsAnswer& b) {
       return false;
   }
   return true;
+}
+
+// A leftmost label "*" makes an owner a wildcard (RFC 4592), escaped or not: written as a record,
+// such a name would answer for every name below it, and the loader refuses wildcard owners. Any
+// byte may be in a label (an SPF macro can expand %{l} to "*"), so such answers are left out.
+bool IsWildcardOwner(std::string_view name) {
+  return name == "*" || name.substr(0, 2) == "*.";
 }
 
 // Error details go on one comment line.
@@ -98,11 +106,20 @@ Result<std::string> RecordingResolver::Render() const {
     std::sort(lines.begin(), lines.end());
     rrsets.emplace(std::move(key), std::move(lines));
   };
+  std::string left_out;  // comment lines naming the answers that cannot be written
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [question, answer] : answers_) {
     const std::string& qname = question.first;
     const std::string& final_name =
         answer.cname_chain.empty() || answer.canonical_name.empty() ? qname : answer.canonical_name;
+    if (IsWildcardOwner(final_name) ||
+        std::any_of(answer.cname_chain.begin(), answer.cname_chain.end(),
+                    [](const std::string& n) { return IsWildcardOwner(n); })) {
+      left_out +=
+          "; not written, a leftmost '*' label would be a wildcard: " + EscapeDnsName(qname) +
+          ". " + std::string(DnsTypeName(question.second)) + "\n";
+      continue;
+    }
     for (size_t i = 0; i < answer.cname_chain.size(); ++i) {
       DnsRecord cname;
       cname.type = DnsType::kCname;
@@ -126,7 +143,8 @@ Result<std::string> RecordingResolver::Render() const {
     std::pair<std::string, int> key{final_name, type};
     if (rrsets.count(key) || outcomes.count(key)) continue;
     std::string status = answer.timeout ? "timeout" : std::string(DnsStatusName(answer.status));
-    std::string line = ";@mailverify " + status + " " + final_name + ". " +
+    // The name escaped as in a record line: a space in it would split the marker's fields.
+    std::string line = ";@mailverify " + status + " " + EscapeDnsName(final_name) + ". " +
                        std::string(DnsTypeName(question.second)) + " " + std::to_string(answer.ttl);
     if (!answer.error.empty()) {
       line += ' ';
@@ -138,8 +156,8 @@ Result<std::string> RecordingResolver::Render() const {
   std::string out =
       "; mailverify DNS snapshot: every answer one run used. Replay it with --dns-zone FILE.\n"
       "; Lines ';@mailverify STATUS NAME TYPE TTL [DETAIL]' record answers without records;\n"
-      "; other DNS tools read them as comments.\n"
-      "\n";
+      "; other DNS tools read them as comments.\n" +
+      left_out + "\n";
   // Both maps are sorted by (owner, type); merge them so each owner's lines stay together.
   auto r = rrsets.begin();
   auto o = outcomes.begin();

@@ -8,6 +8,9 @@
 // what the earliest messages were judged with and `changed()` counts the differences). Output is
 // sorted and has no timestamps, so two runs with the same answers write identical files. Written
 // atomically (temporary file, then rename) by Flush, which may be called any number of times.
+// Names keep any byte (escaped as \DDD in the file); the one answer that cannot be written is one
+// whose owner's leftmost label is "*", which a master file can only hold as a wildcard: it is
+// named in a comment line instead, and a replay answers NXDOMAIN for it.
 #pragma once
 
 #include <map>

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "dns/dns_name_text.h"
 #include "dns/ldns_records.h"
 
 namespace mv {
@@ -60,7 +61,12 @@ Status ParseMarker(std::string_view line, std::string_view file, int line_nr,
   size_t start = detail.find_first_not_of(" \t");
   outcome.error = start == std::string::npos ? std::string() : detail.substr(start);
   while (!outcome.error.empty() && outcome.error.back() == '\r') outcome.error.pop_back();
-  out->SetOutcome(name, type, std::move(outcome));
+  // NAME is in master-file form (the recorder escapes blanks and other bytes); keep the raw bytes.
+  std::string raw_name;
+  if (!UnescapeDnsName(name, &raw_name)) {
+    return LineError(file, line_nr, "bad escape in name '" + name + "'");
+  }
+  out->SetOutcome(raw_name, type, std::move(outcome));
   return Status::Ok();
 }
 

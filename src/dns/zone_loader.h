@@ -7,13 +7,15 @@
 // as comments:
 //   ;@mailverify STATUS NAME TYPE TTL [DETAIL]
 // STATUS is nxdomain, nodata, temperror, timeout (a temperror that was a timeout) or permerror;
-// NAME is absolute (trailing dot optional); DETAIL is the error text. The question (NAME, TYPE) is
+// NAME is absolute (trailing dot optional), escaped like an owner name (\DDD); DETAIL is the
+// error text. The question (NAME, TYPE) is
 // then answered with that status whatever records the file holds, so a replay reproduces the
 // recorded run.
 //
 // Names that own only other types (NS, SOA, ...) and empty non-terminals below a SOA in the same
 // file exist (NODATA); any other name is NXDOMAIN. A SOA sets the negative TTL (min(TTL, MINIMUM))
-// of the names at and below it. Wildcard owners are refused rather than answered wrongly.
+// of the names at and below it. Wildcard owners are refused rather than answered wrongly. Names
+// are kept as raw label bytes: `a\032b.example.` answers the name "a b.example" (dns_name_text.h).
 #pragma once
 
 #include <string>

@@ -131,7 +131,9 @@ class Evaluation {
     return o;
   }
 
-  SpfMacroValues Values(const std::string& domain) {
+  // `counted`: whether a PTR query %{p} makes here counts toward the limit of 10 (domain-specs of
+  // terms, RFC 7208 4.6.4) or not (exp= text, evaluated after the result, 6.2).
+  SpfMacroValues Values(const std::string& domain, bool counted = true) {
     SpfMacroValues v;
     v.sender = sender_;
     v.local_part = local_;
@@ -141,7 +143,7 @@ class Evaluation {
     v.helo = request_.helo;
     v.receiver = options_.receiver;
     v.now = options_.now;
-    v.validated_name = [this, &domain]() { return ValidatedName(domain); };
+    v.validated_name = [this, &domain, counted]() { return ValidatedName(domain, counted); };
     return v;
   }
 
@@ -175,7 +177,18 @@ class Evaluation {
 
   // Counts a DNS-querying term; false once the limit is passed.
   bool CountLookup() { return ++lookups_ <= options_.max_dns_lookups; }
-  // Counts a void answer; false once the void limit is passed.
+  std::string PtrLimitReason() const {
+    return "more than " + std::to_string(options_.max_dns_lookups) +
+           " DNS lookups (the %{p} PTR query counts, RFC 7208 4.6.4)";
+  }
+
+  // Counts a void answer; false once the void limit is passed. RFC 7208 4.6.4 limits the "terms"
+  // whose DNS queries return no records, so a term counts at most once, for the query that decides
+  // whether it can match at all: the A/AAAA of a and exists, the MX of mx, the PTR of ptr, the TXT
+  // of include and redirect. The address lookups of MX hosts and PTR names do not count: the PTR
+  // names belong to the connecting client, which could otherwise turn a sender's "fail" into
+  // "permerror" with three dangling names, and an IPv6-only MX host is not a misconfiguration.
+  // pyspf counts every empty answer; docs/CONFORMANCE.md gives the reasoning.
   bool CountVoid() {
     ++voids_;
     return options_.max_void_lookups < 0 || voids_ <= options_.max_void_lookups;
@@ -214,7 +227,16 @@ class Evaluation {
 
   // %{p}: the domain itself if validated, else a validated subdomain of it, else any validated
   // name.
-  std::string ValidatedName(const std::string& domain) {
+  //
+  // RFC 7208 4.6.4: "When evaluating the ptr mechanism or the %{p} macro, the number of PTR
+  // resource records queried is included in the overall limit of 10": the PTR query %{p} makes
+  // counts as one DNS lookup (once per evaluation: its answer is reused). Past the limit it is not
+  // made, and the term that asked ends in permerror (ptr_limit_hit_).
+  std::string ValidatedName(const std::string& domain, bool counted) {
+    if (!ptr_ && counted && !CountLookup()) {
+      ptr_limit_hit_ = true;
+      return "unknown";
+    }
     const PtrNames& p = Ptr();
     if (p.validated.empty()) return "unknown";
     for (const std::string& n : p.validated) {
@@ -271,6 +293,10 @@ class Evaluation {
     }
     std::string storage;
     const std::string_view target = TargetName(d.domain_spec, domain, &storage);
+    if (ptr_limit_hit_) {
+      *why = PtrLimitReason();
+      return Match::kPermError;
+    }
     switch (d.mechanism) {
       case SpfMechanism::kA:
         return AddressMatch(target, d.cidr4, d.cidr6, true, why);
@@ -347,13 +373,17 @@ class Evaluation {
       while (pos != mx.begin() && (*(pos - 1))->preference > r.preference) --pos;
       mx.insert(pos, &r);
     }
+    // 4.6.4: "the evaluation of each MX record MUST NOT result in querying more than 10 address
+    // records"; exceeding it is permerror. Decided on the size of the set, before any address
+    // query, as pyspf does: the order of equal-preference MX records is random in live DNS, so a
+    // check that stopped at the 11th name would pass or fail the same message by chance, and the
+    // set is the publishing domain's own mistake whichever client is checked.
+    if (static_cast<int>(mx.size()) > options_.max_mx_names) {
+      *why = "more than " + std::to_string(options_.max_mx_names) + " MX names for " +
+             std::string(target) + " (" + std::to_string(mx.size()) + ")";
+      return Match::kPermError;
+    }
     for (size_t i = 0; i < mx.size(); ++i) {
-      // 4.6.4: an mx term may not make more than 10 address queries; needing an 11th is permerror.
-      if (static_cast<int>(i) >= options_.max_mx_names) {
-        *why = "more than " + std::to_string(options_.max_mx_names) + " MX names for " +
-               std::string(target);
-        return Match::kPermError;
-      }
       const std::string_view host = StripTrailingDot(mx[i]->target);
       if (host.empty()) continue;  // null MX (RFC 7505)
       Match m = AddressMatch(host, d.cidr4, d.cidr6, false, why);
@@ -396,7 +426,9 @@ class Evaluation {
     std::string storage;
     const std::string_view text = txt->JoinedTxtView(&storage);
     std::string out;
-    if (!ExpandMacroString(text, Values(domain), MacroContext::kExplanation, &out)) return "";
+    if (!ExpandMacroString(text, Values(domain, false), MacroContext::kExplanation, &out)) {
+      return "";
+    }
     return out;
   }
 
@@ -457,6 +489,7 @@ class Evaluation {
     }
     std::string target_storage;
     const std::string target(TargetName(record.redirect, domain, &target_storage));
+    if (ptr_limit_hit_) return Make(SpfResult::kPermError, PtrLimitReason());
     // 6.1: exp= of the redirecting record is not used; the target's own exp= is.
     Outcome sub = CheckHost(target, depth + 1, want_explanation);
     if (sub.result == SpfResult::kNone) {
@@ -473,6 +506,7 @@ class Evaluation {
   int lookups_ = 0;
   int voids_ = 0;
   std::optional<PtrNames> ptr_;
+  bool ptr_limit_hit_ = false;  // a %{p} expansion found the lookup limit reached
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 // SpfEvaluator: the check_host() function of RFC 7208 4: fetches the SPF record of a domain through
 // a DnsResolver and evaluates it for a client IP, with every processing limit of 4.6.4 (10
 // DNS-querying terms, 2 void lookups, 10 MX and 10 PTR names) and explanations (6.2) for "fail".
+// Where 4.6.4 is open (docs/CONFORMANCE.md): void lookups are counted per term, for the term's own
+// query; the PTR query of a %{p} macro counts toward the 10; an MX set of more than 10 names is
+// permerror before any address query.
 #pragma once
 
 #include <cstdint>

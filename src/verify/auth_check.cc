@@ -2,6 +2,7 @@
 
 #include "arc/arc_json.h"
 #include "authres/authentication_results.h"
+#include "dkim/dkim2_presence.h"
 #include "dkim/tag_list.h"
 #include "dmarc/dmarc_json.h"
 #include "report/mail_date.h"
@@ -115,6 +116,12 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   record->AddMember("spf", ToJson(512, [&](JsonWriter* j) { WriteSpfJson(spf, j); }));
   record->AddMember("dmarc", ToJson(640, [&](JsonWriter* j) { WriteDmarcJson(dmarc, j); }));
   record->AddMember("arc", ToJson(128, [&](JsonWriter* j) { WriteArcJson(arc, j); }));
+  // DKIM2 fields are reported, not verified (dkim2_presence.h); the member is there only when the
+  // message has some.
+  if (const Dkim2Presence dkim2 = FindDkim2Fields(headers); dkim2.present()) {
+    record->AddMember("dkim2", ToJson(96, [&](JsonWriter* j) { WriteDkim2Json(dkim2, j); }));
+    record->Count("dkim2.present");
+  }
 
   // Authentication-Results (RFC 8601): one dkim entry per signature, then spf, dmarc, arc. The
   // entries are views into the results above.

@@ -198,8 +198,8 @@ TEST(DnsCache, LeastRecentlyUsedIsEvictedFirst) {
 TEST(DnsCache, RefusesNamesNoQueryCanCarry) {
   Fixture f;
   DnsCache cache(&f.counting, f.Options());
-  for (const char* bad : {"", ".", "a..b", "with space.example", "back\\slash.example",
-                          "\xc3\xa9t\xc3\xa9.example"}) {
+  for (std::string_view bad : {std::string_view(""), std::string_view("."), std::string_view("a..b"),
+                               std::string_view("nul\0byte.example", 16)}) {
     DnsAnswer a = cache.Lookup(bad, DnsType::kTxt);
     EXPECT_EQ(a.status, DnsStatus::kPermError) << bad;
     EXPECT_EQ(a.source, "cache");
@@ -209,6 +209,12 @@ TEST(DnsCache, RefusesNamesNoQueryCanCarry) {
   EXPECT_EQ(cache.Lookup(long_label.substr(1) + ".example", DnsType::kTxt).status,
             DnsStatus::kNxDomain);
   EXPECT_EQ(f.counting.lookups(), 1);
+  // RFC 2181 11: any other byte may be in a label (SPF macros expand to spaces, RFC 7208 7.3).
+  for (const char* raw : {"with space.example", "back\\slash.example", "\xc3\xa9t\xc3\xa9.example",
+                          "ctl\x01.example"}) {
+    EXPECT_EQ(cache.Lookup(raw, DnsType::kTxt).status, DnsStatus::kNxDomain) << raw;
+  }
+  EXPECT_EQ(f.counting.lookups(), 5);
 }
 
 TEST(DnsCache, PrefetchDeduplicatesAndSkipsCachedKeys) {

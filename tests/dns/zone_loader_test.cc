@@ -277,5 +277,35 @@ TEST(ZoneLoader, OutcomeLinesWinOverRecords) {
   EXPECT_EQ(zone.Lookup("d.example", DnsType::kTxt).status, DnsStatus::kNxDomain);
 }
 
+TEST(ZoneLoader, EscapedNamesAnswerTheirRawBytes) {
+  // RFC 2181 11: \032 is a space in the label, \092 a backslash, \195\169 the UTF-8 bytes of e
+  // with an acute accent; lookups use the raw bytes, as an SPF macro expansion produces them.
+  MemoryDnsSource bad;
+  Status st = LoadZoneText(
+      "macro%percent\\032\\032space%20url-space.example.com. 60 IN A 1.2.3.4\n"
+      "back\\092slash.example. 60 IN TXT \"x\"\n"
+      "mx.example. 60 IN MX 10 \\195\\169t\\195\\169.example.\n"
+      ";@mailverify nxdomain gone\\032away.example. TXT 30\n"
+      ";@mailverify nodata bad\\2escape.example. TXT 30\n",
+      "raw.zone", &bad);
+  EXPECT_EQ(st.message(), "raw.zone:5: bad escape in name 'bad\\2escape.example.'");
+  MemoryDnsSource zone;
+  st = LoadZoneText(
+      "macro%percent\\032\\032space%20url-space.example.com. 60 IN A 1.2.3.4\n"
+      "back\\092slash.example. 60 IN TXT \"x\"\n"
+      "mx.example. 60 IN MX 10 \\195\\169t\\195\\169.example.\n"
+      ";@mailverify nxdomain gone\\032away.example. TXT 30\n",
+      "raw.zone", &zone);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_TRUE(zone.Lookup("macro%percent  space%20url-space.example.com", DnsType::kA).ok());
+  EXPECT_TRUE(zone.Lookup("back\\slash.example", DnsType::kTxt).ok());
+  DnsAnswer mx = zone.Lookup("mx.example", DnsType::kMx);
+  ASSERT_TRUE(mx.ok());
+  EXPECT_EQ(mx.records.at(0).target, "\xc3\xa9t\xc3\xa9.example");
+  DnsAnswer gone = zone.Lookup("gone away.example", DnsType::kTxt);
+  EXPECT_EQ(gone.status, DnsStatus::kNxDomain);
+  EXPECT_EQ(gone.ttl, 30u);
+}
+
 }  // namespace
 }  // namespace mv

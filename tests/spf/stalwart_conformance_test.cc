@@ -90,8 +90,9 @@ struct Zone {
   }
 };
 
-// Checks whose expectation contradicts RFC 7208 and the OpenSPF suite; each is run, and its result
-// is printed, but it does not count as a failure. Key: file/scenario name/check number in section.
+// Checks whose expectation contradicts RFC 7208 and the OpenSPF suite, or a decision mailverify
+// made where RFC 7208 is open (docs/CONFORMANCE.md); each is run, and its result is printed, but it
+// does not count as a failure. Key: file/scenario name/check number in section.
 struct Skip {
   const char* key;
   const char* reason;
@@ -109,6 +110,10 @@ constexpr Skip kSkips[] = {
     {"ip.yml/IPv6 match/4",
      "an IPv4 client expected to match ip6:::ffff:10.1.2.3; IPv4 addresses match ip4: only "
      "(RFC 7208 5, OpenSPF cidr6-ip4 and cidr6-0-ip4)"},
+    {"basic.yml/DNS Lookup Limits/6",
+     "an MX set of 11 names expected to pass because the 8th is the client; mailverify makes any "
+     "set over 10 names permerror, as pyspf does, so the result cannot depend on the client or on "
+     "the order of equal preferences (RFC 7208 4.6.4, tests/spf/cases/limits.yml)"},
 };
 
 const char* SkipReason(const std::string& key) {
