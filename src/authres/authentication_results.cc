@@ -192,10 +192,12 @@ AuthResEntry SpfAuthRes(std::string_view result, std::string_view mailfrom, std:
 }
 
 AuthResEntry DmarcAuthRes(std::string_view result, std::string_view header_from,
-                          std::string_view policy, std::string_view reason) {
-  AuthResEntry e = Entry("dmarc", result, reason, 1);
+                          std::string_view policy, std::string_view reason,
+                          std::string_view policy_dmarc) {
+  AuthResEntry e = Entry("dmarc", result, reason, 2);
   if (!policy.empty()) e.comment.append("p=").append(policy);
   AddProperty(&e, "header", "from", header_from);
+  AddProperty(&e, "policy", "dmarc", policy_dmarc);
   return e;
 }
 

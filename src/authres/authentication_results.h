@@ -36,8 +36,11 @@ AuthResEntry DkimAuthRes(std::string_view result, std::string_view domain,
                          std::string_view algorithm = {});
 AuthResEntry SpfAuthRes(std::string_view result, std::string_view mailfrom, std::string_view helo,
                         std::string_view reason = {});
+// `policy` is written as the comment "(p=...)"; `policy_dmarc` as the property policy.dmarc, the
+// policy that applies after p/sp/np and t= (registered for the dmarc method by RFC 9989).
 AuthResEntry DmarcAuthRes(std::string_view result, std::string_view header_from,
-                          std::string_view policy = {}, std::string_view reason = {});
+                          std::string_view policy = {}, std::string_view reason = {},
+                          std::string_view policy_dmarc = {});
 AuthResEntry ArcAuthRes(std::string_view result, std::string_view reason = {},
                         std::string_view oldest_pass = {});
 

@@ -3,6 +3,8 @@
 #include "arc/arc_json.h"
 #include "authres/authentication_results.h"
 #include "dmarc/dmarc_json.h"
+#include "dmarc/tree_walk.h"
+#include "report/display.h"
 #include "report/mail_date.h"
 #include "util/json_writer.h"
 
@@ -56,7 +58,15 @@ void AuthCheck::CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuesti
   CollectDkimQuestions(headers, out);
   CollectArcQuestions(headers, out);
   CollectSpfQuestions(ExtractEnvelope(headers, options_.spf.envelope), out);
-  if (Result<std::string> from = ExtractFromDomain(FromFieldValues(headers)); from.ok()) {
+  const std::vector<std::string_view> from_values = FromFieldValues(headers);
+  if (from_values.empty()) return;
+  if (SelectDmarcRules(options_.dmarc_rules, VerificationTime(headers)) == DmarcRules::kRfc9989) {
+    // The From domain's tree walk (identifier walks depend on the DKIM and SPF results).
+    if (Result<std::string> from = ExtractFromDomain({from_values[0]}); from.ok()) {
+      for (std::string& name : TreeWalkNames(*from))
+        out->push_back({std::move(name), DnsType::kTxt});
+    }
+  } else if (Result<std::string> from = ExtractFromDomain(from_values); from.ok()) {
     for (DnsQuestion& q : CollectDmarcQuestions(*from)) out->push_back(std::move(q));
   }
 }
@@ -76,10 +86,17 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   for (const DkimResult& r : dkim) {
     dmarc_input.dkim.push_back({r.d, r.result == DkimResultCode::kPass});
   }
-  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result))};
+  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result)),
+                     spf.identity.kind == "helo"};
+  dmarc_input.rules = SelectDmarcRules(options_.dmarc_rules, now);
   const std::string sampling_key = SamplingKey(*record);
   dmarc_input.sampling_key = sampling_key;
   const DmarcResult dmarc = dmarc_.Evaluate(dmarc_input);
+  // With several From fields, the record's `from` is the one DMARC judged (not merely the topmost),
+  // and dmarc.from_count says how many there were.
+  if (dmarc.from_count > 1 && !dmarc.from_domain.empty()) {
+    record->from = DecodeHeaderForDisplay(dmarc_input.from_values[dmarc.from_index]);
+  }
 
   // Each member is written into a string reserved for its usual size (see the reference scan's
   // output), so serialising does not grow it step by step.
@@ -113,8 +130,8 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const std::string_view mailfrom =
       spf.identity.kind == "mailfrom" ? std::string_view(spf.identity.sender) : std::string_view();
   entries.push_back(SpfAuthRes(SpfResultName(spf.verdict.result), mailfrom, spf.envelope.helo));
-  entries.push_back(
-      DmarcAuthRes(DmarcResultName(dmarc.result), dmarc.from_domain, dmarc.applied_policy));
+  entries.push_back(DmarcAuthRes(DmarcResultName(dmarc.result), dmarc.from_domain,
+                                 dmarc.applied_policy, {}, dmarc.policy));
   const std::string oldest_pass = arc.result == ArcResultCode::kPass && arc.oldest_pass > 0
                                       ? std::to_string(arc.oldest_pass)
                                       : std::string();
