@@ -22,6 +22,19 @@ std::string_view Suffix(std::string_view name, size_t labels) {
   return name.substr(pos);
 }
 
+// RFC 1035 2.3.4: at most 253 octets (written without the final dot) and 63 per label. A _dmarc
+// name beyond that cannot own a record, so the walk does not ask for it (it would be an error,
+// not "no record", from a resolver, and a long but valid From domain would become a temperror).
+bool CanExist(std::string_view name) {
+  if (name.size() > 253) return false;
+  size_t label = 0;
+  for (char c : name) {
+    label = c == '.' ? 0 : label + 1;
+    if (label > 63) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const TreeWalkRecord* TreeWalk::AtStart() const {
@@ -45,13 +58,14 @@ std::vector<std::string> TreeWalkNames(std::string_view domain) {
   const std::string start = NormalizeDnsName(domain);
   if (start.empty() || start.front() == '.' || start.find("..") != std::string::npos) return names;
   const size_t x = LabelCount(start);
-  names.push_back("_dmarc." + start);
+  auto add = [&names](std::string name) {
+    if (CanExist(name)) names.push_back(std::move(name));
+  };
+  add("_dmarc." + start);
   // 4.10 step 2 (and 7): from 8 labels or more the walk jumps to the 7-label ancestor, so that a
   // walk costs at most 8 queries; below that one label goes at a time, the TLD included (4.10
   // step 3: "_dmarc.com" is a query like any other).
-  for (size_t k = x >= 8 ? 7 : x - 1; k >= 1; --k) {
-    names.push_back("_dmarc." + std::string(Suffix(start, k)));
-  }
+  for (size_t k = x >= 8 ? 7 : x - 1; k >= 1; --k) add("_dmarc." + std::string(Suffix(start, k)));
   return names;
 }
 

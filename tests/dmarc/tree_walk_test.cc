@@ -72,6 +72,17 @@ TEST(TreeWalk, EightLabelsSkipNothingAndNineSkipOne) {
   EXPECT_EQ(TreeWalkNames("com"), std::vector<std::string>{"_dmarc.com"});
   EXPECT_TRUE(TreeWalkNames("").empty());
   EXPECT_TRUE(TreeWalkNames("a..com").empty());
+  // A 251-byte From domain is valid, but _dmarc. before it is not a possible name: the walk begins
+  // with its parent instead of failing.
+  const std::string label(59, 'x');
+  const std::string long_name = label + "." + label + "." + label + "." + label + ".example.com";
+  const std::vector<std::string> names = TreeWalkNames(long_name);
+  ASSERT_EQ(long_name.size(), 251u);
+  ASSERT_EQ(names.size(), 5u);
+  EXPECT_EQ(names[0], "_dmarc." + long_name.substr(60));
+  MemoryDnsSource zone;
+  zone.AddTxt("_dmarc.example.com", {"v=DMARC1; p=reject"});
+  EXPECT_EQ(Evaluate(&zone, long_name, DmarcRules::kRfc9989).result, DmarcResultCode::kFail);
 }
 
 TEST(TreeWalk, StopsAtPsdNAndPsdY) {
