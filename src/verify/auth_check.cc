@@ -107,6 +107,14 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   record->AddMember("dmarc", ToJson(640, [&](JsonWriter* j) { WriteDmarcJson(dmarc, j); }));
   record->AddMember("arc", ToJson(128, [&](JsonWriter* j) { WriteArcJson(arc, j); }));
 
+  // RFC 9989 (IANA considerations, Authentication-Results method registry) registers polrec.p and
+  // polrec.domain (the latter only when the record is not the From domain's own); RFC 7489 output
+  // keeps its old form.
+  const bool polrec = dmarc.rules == DmarcRules::kRfc9989 && dmarc.record;
+  const std::string_view dmarc_polrec_p = polrec ? dmarc.record->policy : std::string_view();
+  const std::string_view dmarc_polrec_domain =
+      polrec && dmarc.policy_domain != dmarc.from_domain ? dmarc.policy_domain : std::string_view();
+
   // Authentication-Results (RFC 8601): one dkim entry per signature, then spf, dmarc, arc. The
   // entries are views into the results above.
   std::vector<AuthResEntry> entries;
@@ -131,7 +139,8 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
       spf.identity.kind == "mailfrom" ? std::string_view(spf.identity.sender) : std::string_view();
   entries.push_back(SpfAuthRes(SpfResultName(spf.verdict.result), mailfrom, spf.envelope.helo));
   entries.push_back(DmarcAuthRes(DmarcResultName(dmarc.result), dmarc.from_domain,
-                                 dmarc.applied_policy, {}, dmarc.policy));
+                                 dmarc.applied_policy, {}, dmarc.policy, dmarc_polrec_p,
+                                 dmarc_polrec_domain));
   const std::string oldest_pass = arc.result == ArcResultCode::kPass && arc.oldest_pass > 0
                                       ? std::to_string(arc.oldest_pass)
                                       : std::string();

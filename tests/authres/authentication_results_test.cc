@@ -40,6 +40,10 @@ TEST(AuthRes, DmarcPolicyProperty) {
       Format("mx.example.org", {DmarcAuthRes("fail", "example.com", "reject", "", "quarantine")}),
       "mx.example.org; dmarc=fail (p=reject) header.from=example.com "
       "policy.dmarc=quarantine");
+  EXPECT_EQ(Format("mx.example.org", {DmarcAuthRes("fail", "a.example.com", "reject", "", "none",
+                                                   "reject", "example.com")}),
+            "mx.example.org; dmarc=fail (p=reject) header.from=a.example.com policy.dmarc=none "
+            "polrec.p=reject polrec.domain=example.com");
   EXPECT_EQ(Format("mx.example.org", {DmarcAuthRes("none", "example.com")}),
             "mx.example.org; dmarc=none header.from=example.com");
 }

@@ -72,6 +72,8 @@ def main():
         check(old["dmarc"]["policy"] == "reject" and not old["dmarc"]["testing"],
               "RFC 7489 knows no t=: %s" % old["dmarc"])
         check("policy.dmarc=reject" in old["auth_results"], old["auth_results"])
+        check("polrec." not in old["auth_results"], "RFC 7489 A-R has no polrec: "
+              + old["auth_results"])
         check(new["dmarc"]["rules"] == "rfc9989", "2026 message judged by " + new["dmarc"]["rules"])
         check(new["dmarc"]["discovery_method"] == "treewalk", "2026 message: tree walk")
         check(new["dmarc"]["result"] == "fail", "2026 message: %s" % new["dmarc"])
@@ -79,6 +81,10 @@ def main():
         check(new["dmarc"]["policy"] == "quarantine" and new["dmarc"]["testing"],
               "t=y applies one level less: %s" % new["dmarc"])
         check("policy.dmarc=quarantine" in new["auth_results"], new["auth_results"])
+        # RFC 9989 registers polrec.p (the record's p=, before t=) and polrec.domain (where the
+        # record was found, as it is not the From domain here).
+        check("policy.dmarc=quarantine polrec.p=reject polrec.domain=corp.example"
+              in new["auth_results"], new["auth_results"])
         # Two From fields naming one domain: judged under RFC 9989, counted, and `from` is the
         # field judged. RFC 7489 refuses them (permerror) and still counts them.
         check(new["dmarc"]["from_count"] == 2, "from_count %s" % new["dmarc"])
