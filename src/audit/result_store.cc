@@ -363,7 +363,7 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
   if (dmarc.is_object()) {
     st.dmarc.Int(message).JsonText(dmarc["result"]).JsonText(dmarc["domain"]);
     st.dmarc.JsonText(dmarc["org_domain"]).JsonText(dmarc["policy_domain"]);
-    // The column is the record's p=; the record's "policy" is the one that applies (after sp/np/t=).
+    // The column is the record's p=; the record's "policy" is the one applied (after sp/np/t=).
     st.dmarc.JsonText(dmarc["p"]).JsonText(dmarc["subdomain_policy"]);
     st.dmarc.JsonText(dmarc["applied"]["policy"]).JsonText(dmarc["disposition"]);
     st.dmarc.JsonInt(dmarc["pct"]);
