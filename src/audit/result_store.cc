@@ -363,7 +363,8 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
   if (dmarc.is_object()) {
     st.dmarc.Int(message).JsonText(dmarc["result"]).JsonText(dmarc["domain"]);
     st.dmarc.JsonText(dmarc["org_domain"]).JsonText(dmarc["policy_domain"]);
-    st.dmarc.JsonText(dmarc["policy"]).JsonText(dmarc["subdomain_policy"]);
+    // The column is the record's p=; the record's "policy" is the one applied (after sp/np/t=).
+    st.dmarc.JsonText(dmarc["p"]).JsonText(dmarc["subdomain_policy"]);
     st.dmarc.JsonText(dmarc["applied"]["policy"]).JsonText(dmarc["disposition"]);
     st.dmarc.JsonInt(dmarc["pct"]);
     st.dmarc.Int(dmarc["dkim_aligned"].AsBool()).Int(dmarc["spf_aligned"].AsBool());
@@ -381,7 +382,7 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
     st.domain.Int(dkim_summary == "pass").Int(dkim_summary != "pass" && dkim_summary != "none");
     st.domain.Int(dkim_summary == "none");
     st.domain.Int(dmarc_result == "pass").Int(dmarc_result == "fail");
-    st.domain.Int(spf["result"].AsString() == "pass").JsonText(dmarc["policy"]);
+    st.domain.Int(spf["result"].AsString() == "pass").JsonText(dmarc["p"]);
     if (Status s = st.domain.Run(); !s.ok()) return s;
   }
   return Status::Ok();

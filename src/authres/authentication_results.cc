@@ -192,10 +192,15 @@ AuthResEntry SpfAuthRes(std::string_view result, std::string_view mailfrom, std:
 }
 
 AuthResEntry DmarcAuthRes(std::string_view result, std::string_view header_from,
-                          std::string_view policy, std::string_view reason) {
-  AuthResEntry e = Entry("dmarc", result, reason, 1);
+                          std::string_view policy, std::string_view reason,
+                          std::string_view policy_dmarc, std::string_view polrec_p,
+                          std::string_view polrec_domain) {
+  AuthResEntry e = Entry("dmarc", result, reason, 4);
   if (!policy.empty()) e.comment.append("p=").append(policy);
   AddProperty(&e, "header", "from", header_from);
+  AddProperty(&e, "policy", "dmarc", policy_dmarc);
+  AddProperty(&e, "polrec", "p", polrec_p);
+  AddProperty(&e, "polrec", "domain", polrec_domain);
   return e;
 }
 

@@ -36,8 +36,15 @@ AuthResEntry DkimAuthRes(std::string_view result, std::string_view domain,
                          std::string_view algorithm = {});
 AuthResEntry SpfAuthRes(std::string_view result, std::string_view mailfrom, std::string_view helo,
                         std::string_view reason = {});
+// `policy` is written as the comment "(p=...)"; `policy_dmarc` as policy.dmarc, the policy that
+// applies after p/sp/np and t= (the property rspamd, Stalwart and others write); `polrec_p` and
+// `polrec_domain` as polrec.p (the record's p=) and polrec.domain (where the record was found, when
+// not the From domain), the properties RFC 9989 registers for the dmarc method (IANA
+// considerations).
 AuthResEntry DmarcAuthRes(std::string_view result, std::string_view header_from,
-                          std::string_view policy = {}, std::string_view reason = {});
+                          std::string_view policy = {}, std::string_view reason = {},
+                          std::string_view policy_dmarc = {}, std::string_view polrec_p = {},
+                          std::string_view polrec_domain = {});
 AuthResEntry ArcAuthRes(std::string_view result, std::string_view reason = {},
                         std::string_view oldest_pass = {});
 

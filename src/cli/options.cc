@@ -102,6 +102,15 @@ constexpr OptionSpec kOptions[] = {
      "verification time for x=/t=: unix seconds, ISO 8601, 'received' (topmost Received of each "
      "message) or 'now' (default)",
      ParseAt},
+    {"dmarc-rules", 0, "RULES",
+     "rfc9989, rfc7489 or auto (default): auto judges each message by the DMARC RFC in force at "
+     "its verification time (RFC 9989 from 2026-05-20)",
+     [](std::string_view v, Options* o) {
+       Result<DmarcRulesChoice> choice = ParseDmarcRulesChoice(v);
+       if (!choice.ok()) return choice.status();
+       o->dmarc_rules = *choice;
+       return Status::Ok();
+     }},
     {"strict", 0, nullptr, "RFC 8301 strictly: rsa-sha1 and RSA keys under 1024 bits fail",
      [](std::string_view, Options* o) {
        o->strict = true;

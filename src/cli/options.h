@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "archive/archive_reader.h"
+#include "dmarc/dmarc_rules.h"
 #include "dns/dns_stack.h"
 #include "message/header_index.h"
 #include "scaleout/scaleout_options.h"
@@ -41,6 +42,7 @@ struct Options {
   bool at_received = false;
   int64_t at = -1;  // -1: now
   bool strict = false;
+  DmarcRulesChoice dmarc_rules = DmarcRulesChoice::kAuto;  // --dmarc-rules
   size_t max_signatures = 20;
   std::vector<std::string> receivers;  // --receiver: the archive owner's MX host patterns
   // Hostile-input limits (docs/SECURITY.md); each default is the module's own.

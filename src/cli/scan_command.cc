@@ -57,6 +57,7 @@ AuthCheckOptions MakeAuthCheckOptions(const Options& options) {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   check.time_mode = options.at_received ? VerifyTimeMode::kReceived : VerifyTimeMode::kFixed;
   check.fixed_time = options.at >= 0 ? options.at : now;
+  check.dmarc_rules = options.dmarc_rules;
   check.dkim.strict = options.strict;
   check.dkim.max_signatures = options.max_signatures;
   check.dkim.max_signed_headers = options.max_signed_headers;

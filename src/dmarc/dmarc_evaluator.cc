@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "dmarc/address.h"
+#include "dmarc/dmarcbis_evaluation.h"
 #include "dmarc/org_domain.h"
 #include "message/header_index.h"
 
@@ -147,7 +148,9 @@ bool DomainsAlign(std::string_view a, std::string_view b, bool strict) {
 }
 
 DmarcResult DmarcEvaluator::Evaluate(const DmarcInput& in) const {
+  if (in.rules == DmarcRules::kRfc9989) return EvaluateDmarcbis(resolver_, in);
   DmarcResult r;
+  r.from_count = in.from_values.size();
   Result<std::string> from = ExtractFromDomain(in.from_values);
   if (!from.ok()) {
     r.result = DmarcResultCode::kPermError;
@@ -217,6 +220,7 @@ DmarcResult DmarcEvaluator::Evaluate(const DmarcInput& in) const {
       r.applied_policy = rec.subdomain_policy;
     }
   }
+  r.policy = r.applied_policy;  // RFC 7489 has no t=; pct= shows in the disposition instead
 
   // Identifier alignment (RFC 7489 3.1): any passing DKIM signature, and SPF only when it passed.
   for (const DkimIdentity& id : in.dkim) {

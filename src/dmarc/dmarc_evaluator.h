@@ -1,4 +1,5 @@
-// DmarcEvaluator: RFC 7489 evaluation of one message. It takes the RFC5322.From field value(s) and
+// DmarcEvaluator: RFC 7489 or RFC 9989 evaluation of one message (DmarcInput::rules says which;
+// the RFC 9989 path is in dmarcbis_evaluation.h). It takes the RFC5322.From field value(s) and
 // what DKIM and SPF concluded, as plain strings (so it does not depend on those modules' types),
 // discovers the policy in DNS (_dmarc.<from domain>, then the organizational domain), checks
 // identifier alignment and says what the domain owner asks for.
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "dmarc/dmarc_record.h"
+#include "dmarc/dmarc_rules.h"
 #include "dns/resolver.h"
 #include "message/header_index.h"
 
@@ -28,6 +30,7 @@ struct DkimIdentity {
 struct SpfIdentity {
   std::string domain;  // the RFC5321.MailFrom domain (the HELO domain for a null sender)
   std::string result;  // RFC 7208 word: pass, fail, softfail, neutral, none, temperror, permerror
+  bool helo = false;   // the domain is the HELO identity, which RFC 9989 4.4.2 never aligns
 };
 
 struct DmarcInput {
@@ -35,6 +38,7 @@ struct DmarcInput {
   std::vector<DkimIdentity> dkim;
   SpfIdentity spf;
   std::string_view sampling_key;
+  DmarcRules rules = DmarcRules::kRfc7489;
 };
 
 enum class DmarcResultCode { kNone, kPass, kFail, kTempError, kPermError };
@@ -42,8 +46,11 @@ std::string_view DmarcResultName(DmarcResultCode code);  // "none", "pass", ...
 
 struct DmarcResult {
   DmarcResultCode result = DmarcResultCode::kNone;
-  std::string from_domain;    // lower-cased RFC5322.From domain (empty when it could not be read)
-  std::string org_domain;     // its organizational domain
+  DmarcRules rules = DmarcRules::kRfc7489;
+  size_t from_count = 0;    // From header fields in the message
+  size_t from_index = 0;    // the one whose domain was judged (meaningful when from_domain is set)
+  std::string from_domain;  // lower-cased RFC5322.From domain (empty when it could not be read)
+  std::string org_domain;   // its organizational domain
   std::string policy_domain;  // the domain whose _dmarc record was used
   std::string record_text;    // that record as published
   std::optional<DmarcRecord> record;
@@ -54,11 +61,19 @@ struct DmarcResult {
   // What the owner asks for this message: "none", "quarantine" or "reject" (always "none" unless
   // the result is fail), after pct sampling.
   std::string disposition = "none";
+  // The policy that applies to this From domain after p/sp/np and (RFC 9989) t=, whatever the
+  // result; empty when no record applies.
+  std::string policy;
+  bool testing = false;  // RFC 9989 t=y
   bool sampled = true;
   bool dkim_aligned = false;
   bool spf_aligned = false;
   std::string aligned_dkim_domain;  // the d= of the first passing aligned signature
   std::string reason;               // why the result is what it is, for a person
+  // RFC 9989: the _dmarc names policy discovery asked (4.10.1), and the organizational domain of
+  // every identifier that needed a walk of its own (4.10.2), in the order they were walked.
+  std::vector<std::string> discovery_queries;
+  std::vector<std::pair<std::string, std::string>> identifier_org_domains;
 };
 
 class DmarcEvaluator {

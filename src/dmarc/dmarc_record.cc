@@ -34,8 +34,10 @@ std::string Lower(std::string_view s) {
 }
 
 // Splits "tag=value; tag=value;" into tags. Empty segments (a trailing ';') are allowed; a segment
-// without '=' is an error.
-Result<std::vector<Tag>> SplitTags(std::string_view txt) {
+// without '=' is an error, or under RFC 9989 4.8 (syntax errors are ignored) skipped with a
+// warning.
+Result<std::vector<Tag>> SplitTags(std::string_view txt, bool skip_bad,
+                                   std::vector<std::string>* warnings) {
   std::vector<Tag> tags;
   size_t p = 0;
   while (p <= txt.size()) {
@@ -45,6 +47,10 @@ Result<std::vector<Tag>> SplitTags(std::string_view txt) {
     p = semi + 1;
     if (seg.empty()) continue;
     const size_t eq = seg.find('=');
+    if (eq == std::string_view::npos && skip_bad) {
+      warnings->push_back("segment without '=' ignored: \"" + std::string(seg) + "\"");
+      continue;
+    }
     if (eq == std::string_view::npos) {
       return Status::Error("tag without '=': \"" + std::string(seg) + "\"");
     }
@@ -131,14 +137,25 @@ bool IsDmarcRecord(std::string_view txt) {
   return txt.empty() || txt[0] == ';';
 }
 
-Result<DmarcRecord> ParseDmarcRecord(std::string_view txt) {
+std::string_view MilderDmarcPolicy(std::string_view policy) {
+  if (policy == "reject") return "quarantine";
+  return "none";
+}
+
+bool DmarcRuaHasValidUri(std::string_view rua) {
+  std::vector<std::string> uris, warnings;
+  return ParseUriList(rua, &uris, &warnings, "rua");
+}
+
+Result<DmarcRecord> ParseDmarcRecord(std::string_view txt, DmarcRules rules) {
   if (!IsDmarcRecord(txt)) return Status::Error("record does not start with v=DMARC1");
-  Result<std::vector<Tag>> tags = SplitTags(txt);
+  const bool bis = rules == DmarcRules::kRfc9989;
+  DmarcRecord r;
+  Result<std::vector<Tag>> tags = SplitTags(txt, bis, &r.warnings);
   if (!tags.ok()) return Status::Error("syntax error: " + tags.error());
 
-  DmarcRecord r;
   std::string_view p, sp, np;
-  bool has_p = false, has_sp = false, has_rua = false;
+  bool has_p = false, has_sp = false, has_np = false, has_rua = false;
   std::vector<std::string> seen;
   for (const Tag& t : *tags) {
     bool duplicate = false;
@@ -159,6 +176,7 @@ Result<DmarcRecord> ParseDmarcRecord(std::string_view txt) {
       has_sp = true;
     } else if (t.name == "np") {
       np = v;
+      has_np = bis || !v.empty();  // RFC 7489 mode has always passed over an empty np=
     } else if (t.name == "adkim" || t.name == "aspf") {
       bool* strict = t.name == "adkim" ? &r.strict_dkim : &r.strict_spf;
       if (v == "s" || v == "S") {
@@ -166,49 +184,76 @@ Result<DmarcRecord> ParseDmarcRecord(std::string_view txt) {
       } else if (v != "r" && v != "R") {
         r.warnings.push_back(t.name + "=" + std::string(v) + " invalid; relaxed used");
       }
-    } else if (t.name == "pct") {
-      uint64_t n = 0;
-      if (ParseUint(v, 100, &n)) {
-        r.pct = static_cast<int>(n);
-      } else {
-        r.warnings.push_back("pct=" + std::string(v) + " invalid; 100 used");
-      }
     } else if (t.name == "rua") {
       has_rua = ParseUriList(v, &r.rua, &r.warnings, "rua");
     } else if (t.name == "ruf") {
       ParseUriList(v, &r.ruf, &r.warnings, "ruf");
     } else if (t.name == "fo") {
       r.fo = std::string(v);
-    } else if (t.name == "rf") {
+    } else if (bis && t.name == "psd") {
+      // RFC 9989 4.7 psd; 4.8: an invalid value is the default.
+      if (EqualsIgnoreCase(v, "y") || EqualsIgnoreCase(v, "n") || EqualsIgnoreCase(v, "u")) {
+        r.psd = static_cast<char>(v[0] | 0x20);
+      } else {
+        r.warnings.push_back("psd=" + std::string(v) + " invalid; u used");
+      }
+    } else if (bis && t.name == "t") {
+      if (EqualsIgnoreCase(v, "y")) {
+        r.testing = true;
+      } else if (!EqualsIgnoreCase(v, "n")) {
+        r.warnings.push_back("t=" + std::string(v) + " invalid; n used");
+      }
+    } else if (!bis && t.name == "pct") {
+      uint64_t n = 0;
+      if (ParseUint(v, 100, &n)) {
+        r.pct = static_cast<int>(n);
+      } else {
+        r.warnings.push_back("pct=" + std::string(v) + " invalid; 100 used");
+      }
+    } else if (!bis && t.name == "rf") {
       r.rf = std::string(v);
-    } else if (t.name == "ri") {
+    } else if (!bis && t.name == "ri") {
       uint64_t n = 0;
       if (ParseUint(v, UINT32_MAX, &n)) {
         r.ri = static_cast<uint32_t>(n);
       } else {
         r.warnings.push_back("ri=" + std::string(v) + " invalid; 86400 used");
       }
+    } else {
+      // Unknown tags are ignored (RFC 7489 6.3, RFC 9989 4.7); RFC 9989 removed pct, rf and ri
+      // (C.5.2), so they land here too.
+      r.ignored_tags.push_back(t.name);
     }
-    // Unknown tags are ignored (RFC 7489 6.3).
   }
 
   const bool p_ok = has_p && ValidPolicy(p);
   const bool sp_ok = !has_sp || ValidPolicy(sp);
-  if (!p_ok || !sp_ok) {
-    const std::string problem = !has_p  ? std::string("no p= tag")
-                                : !p_ok ? "invalid p=" + std::string(p)
-                                        : "invalid sp=" + std::string(sp);
-    if (!has_rua) return Status::Error(problem + " and no valid rua=");
-    // RFC 7489 6.6.3 step 6.1: act as if the record said p=none.
+  // RFC 9989 4.10.1 treats an invalid np= like an invalid p=; RFC 7489 knows no np= and ignores it.
+  const bool np_ok = !bis || !has_np || ValidPolicy(np);
+  if (!p_ok || !sp_ok || !np_ok) {
+    const std::string problem = !has_p   ? std::string("no p= tag")
+                                : !p_ok  ? "invalid p=" + std::string(p)
+                                : !sp_ok ? "invalid sp=" + std::string(sp)
+                                         : "invalid np=" + std::string(np);
+    if (!has_rua && !bis) return Status::Error(problem + " and no valid rua=");
+    if (!has_rua) {
+      // RFC 9989 4.10.1: no DMARC processing; the record still stops discovery at its name.
+      r.applicability = DmarcApplicability::kNoProcessing;
+      r.warnings.push_back(problem + " and no valid rua=; no DMARC processing");
+      return r;
+    }
+    // RFC 7489 6.6.3 step 6.1, RFC 9989 4.10.1: act as if the record said p=none.
     r.policy = "none";
     r.policy_defaulted = true;
+    r.applicability = DmarcApplicability::kAsNone;
     r.warnings.push_back(problem + "; valid rua= present, so p=none applies");
+    if (bis) return r;  // the whole record reads as p=none: no sp= or np= either
     if (sp_ok && has_sp) r.subdomain_policy = Lower(sp);
   } else {
     r.policy = Lower(p);
     if (has_sp) r.subdomain_policy = Lower(sp);
   }
-  if (!np.empty()) {
+  if (has_np) {
     if (ValidPolicy(np)) {
       r.nonexistent_policy = Lower(np);
     } else {
@@ -218,12 +263,20 @@ Result<DmarcRecord> ParseDmarcRecord(std::string_view txt) {
   return r;
 }
 
-std::shared_ptr<const Result<DmarcRecord>> ParseDmarcRecordCached(std::string_view txt) {
-  // Distinct record texts remembered (an archive has one per sending domain).
+std::shared_ptr<const Result<DmarcRecord>> ParseDmarcRecordCached(std::string_view txt,
+                                                                  DmarcRules rules) {
+  // Distinct record texts remembered (an archive has one per sending domain), one cache per rule
+  // set because the same text parses differently under each.
   constexpr size_t kCapacity = 4096;
-  static BoundedCache<std::shared_ptr<const Result<DmarcRecord>>> cache(kCapacity);
-  return cache.GetOrCompute(txt, [](std::string_view t) {
-    return std::make_shared<const Result<DmarcRecord>>(ParseDmarcRecord(t));
+  using Cache = BoundedCache<std::shared_ptr<const Result<DmarcRecord>>>;
+  static Cache cache_7489(kCapacity), cache_9989(kCapacity);
+  if (rules == DmarcRules::kRfc9989) {
+    return cache_9989.GetOrCompute(txt, [](std::string_view t) {
+      return std::make_shared<const Result<DmarcRecord>>(ParseDmarcRecord(t, DmarcRules::kRfc9989));
+    });
+  }
+  return cache_7489.GetOrCompute(txt, [](std::string_view t) {
+    return std::make_shared<const Result<DmarcRecord>>(ParseDmarcRecord(t, DmarcRules::kRfc7489));
   });
 }
 

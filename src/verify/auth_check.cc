@@ -5,6 +5,8 @@
 #include "dkim/dkim2_presence.h"
 #include "dkim/tag_list.h"
 #include "dmarc/dmarc_json.h"
+#include "dmarc/tree_walk.h"
+#include "report/display.h"
 #include "report/mail_date.h"
 #include "util/json_writer.h"
 #include "verify/dns_probe.h"
@@ -59,7 +61,15 @@ void AuthCheck::CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuesti
   CollectDkimQuestions(headers, out);
   CollectArcQuestions(headers, out);
   CollectSpfQuestions(ExtractEnvelope(headers, options_.spf.envelope), out);
-  if (Result<std::string> from = ExtractFromDomain(FromFieldValues(headers)); from.ok()) {
+  const std::vector<std::string_view> from_values = FromFieldValues(headers);
+  if (from_values.empty()) return;
+  if (SelectDmarcRules(options_.dmarc_rules, VerificationTime(headers)) == DmarcRules::kRfc9989) {
+    // The From domain's tree walk (identifier walks depend on the DKIM and SPF results).
+    if (Result<std::string> from = ExtractFromDomain({from_values[0]}); from.ok()) {
+      for (std::string& name : TreeWalkNames(*from))
+        out->push_back({std::move(name), DnsType::kTxt});
+    }
+  } else if (Result<std::string> from = ExtractFromDomain(from_values); from.ok()) {
     for (DnsQuestion& q : CollectDmarcQuestions(*from)) out->push_back(std::move(q));
   }
 }
@@ -103,10 +113,17 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   for (const DkimResult& r : dkim) {
     dmarc_input.dkim.push_back({r.d, r.result == DkimResultCode::kPass});
   }
-  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result))};
+  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result)),
+                     spf.identity.kind == "helo"};
+  dmarc_input.rules = SelectDmarcRules(options_.dmarc_rules, now);
   const std::string sampling_key = SamplingKey(*record);
   dmarc_input.sampling_key = sampling_key;
   const DmarcResult dmarc = dmarc_.Evaluate(dmarc_input);
+  // With several From fields, the record's `from` is the one DMARC judged (not merely the topmost),
+  // and dmarc.from_count says how many there were.
+  if (dmarc.from_count > 1 && !dmarc.from_domain.empty()) {
+    record->from = DecodeHeaderForDisplay(dmarc_input.from_values[dmarc.from_index]);
+  }
 
   // Each member is written into a string reserved for its usual size (see the reference scan's
   // output), so serialising does not grow it step by step.
@@ -122,6 +139,14 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
     record->AddMember("dkim2", ToJson(96, [&](JsonWriter* j) { WriteDkim2Json(dkim2, j); }));
     record->Count("dkim2.present");
   }
+
+  // RFC 9989 (IANA considerations, Authentication-Results method registry) registers polrec.p and
+  // polrec.domain (the latter only when the record is not the From domain's own); RFC 7489 output
+  // keeps its old form.
+  const bool polrec = dmarc.rules == DmarcRules::kRfc9989 && dmarc.record;
+  const std::string_view dmarc_polrec_p = polrec ? dmarc.record->policy : std::string_view();
+  const std::string_view dmarc_polrec_domain =
+      polrec && dmarc.policy_domain != dmarc.from_domain ? dmarc.policy_domain : std::string_view();
 
   // Authentication-Results (RFC 8601): one dkim entry per signature, then spf, dmarc, arc. The
   // entries are views into the results above.
@@ -146,8 +171,9 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const std::string_view mailfrom =
       spf.identity.kind == "mailfrom" ? std::string_view(spf.identity.sender) : std::string_view();
   entries.push_back(SpfAuthRes(SpfResultName(spf.verdict.result), mailfrom, spf.envelope.helo));
-  entries.push_back(
-      DmarcAuthRes(DmarcResultName(dmarc.result), dmarc.from_domain, dmarc.applied_policy));
+  entries.push_back(DmarcAuthRes(DmarcResultName(dmarc.result), dmarc.from_domain,
+                                 dmarc.applied_policy, {}, dmarc.policy, dmarc_polrec_p,
+                                 dmarc_polrec_domain));
   const std::string oldest_pass = arc.result == ArcResultCode::kPass && arc.oldest_pass > 0
                                       ? std::to_string(arc.oldest_pass)
                                       : std::string();

@@ -29,6 +29,9 @@ struct AuthCheckOptions {
   std::string authserv_id;  // the Authentication-Results authserv-id written
   VerifyTimeMode time_mode = VerifyTimeMode::kFixed;
   int64_t fixed_time = 0;  // kFixed: the time; kReceived: the fallback (the run's start)
+  // --dmarc-rules: RFC 9989 or RFC 7489, or (auto) whichever was in force at each message's
+  // verification time.
+  DmarcRulesChoice dmarc_rules = DmarcRulesChoice::kAuto;
 };
 
 class AuthCheck : public MessageCheck {

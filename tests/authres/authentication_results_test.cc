@@ -33,6 +33,21 @@ TEST(AuthRes, TypicalHeader) {
             "smtp.helo=mail.example.com; dmarc=pass (p=reject) header.from=example.com; arc=none");
 }
 
+// RFC 9989 registers policy.dmarc: the policy that applies after p/sp/np and t=, here t=y having
+// made p=reject a quarantine.
+TEST(AuthRes, DmarcPolicyProperty) {
+  EXPECT_EQ(
+      Format("mx.example.org", {DmarcAuthRes("fail", "example.com", "reject", "", "quarantine")}),
+      "mx.example.org; dmarc=fail (p=reject) header.from=example.com "
+      "policy.dmarc=quarantine");
+  EXPECT_EQ(Format("mx.example.org", {DmarcAuthRes("fail", "a.example.com", "reject", "", "none",
+                                                   "reject", "example.com")}),
+            "mx.example.org; dmarc=fail (p=reject) header.from=a.example.com policy.dmarc=none "
+            "polrec.p=reject polrec.domain=example.com");
+  EXPECT_EQ(Format("mx.example.org", {DmarcAuthRes("none", "example.com")}),
+            "mx.example.org; dmarc=none header.from=example.com");
+}
+
 TEST(AuthRes, NoResultsAndFolding) {
   EXPECT_EQ(Format("mx.example.org", {}), "mx.example.org; none");
   AuthResFormat folded;
@@ -145,7 +160,7 @@ TEST(AuthRes, RoundTripThroughPythonAuthres) {
   cases.push_back({"mx1.example.org",
                    {SpfAuthRes("none", "@example.com", "helo.example.org", "no SPF record"),
                     DmarcAuthRes("fail", "sub.example.co.uk", "quarantine",
-                                 "DKIM d=other.example pass; SPF none")},
+                                 "DKIM d=other.example pass; SPF none", "none")},
                    folded});
   cases.push_back({"mx.example.org",
                    {DkimAuthRes("neutral", "example.com", "2024", "", "r\xc3\xa9sum\xc3\xa9 \\ x")},

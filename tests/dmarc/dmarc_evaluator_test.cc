@@ -142,8 +142,10 @@ TEST(DmarcJson, FailWithPolicy) {
   JsonWriter w(&json);
   WriteDmarcJson(r, &w);
   EXPECT_EQ(json,
-            "{\"result\":\"fail\",\"domain\":\"mail.example.com\",\"org_domain\":\"example.com\","
-            "\"policy_domain\":\"example.com\",\"policy\":\"reject\",\"subdomain_policy\":"
+            "{\"result\":\"fail\",\"rules\":\"rfc7489\",\"discovery_method\":\"psl\","
+            "\"from_count\":1,\"domain\":\"mail.example.com\",\"org_domain\":\"example.com\","
+            "\"policy_domain\":\"example.com\",\"policy\":\"quarantine\",\"testing\":false,"
+            "\"p\":\"reject\",\"subdomain_policy\":"
             "\"quarantine\",\"applied\":{\"tag\":\"sp\",\"policy\":\"quarantine\"},"
             "\"disposition\":\"quarantine\",\"pct\":100,\"sampled\":true,\"adkim\":\"r\","
             "\"aspf\":\"r\",\"dkim_aligned\":false,\"spf_aligned\":false,\"rua\":"
@@ -213,8 +215,8 @@ TEST(DmarcJson, PermErrorHasReasonOnly) {
   JsonWriter w(&json);
   WriteDmarcJson(r, &w);
   EXPECT_EQ(json,
-            "{\"result\":\"permerror\",\"disposition\":\"none\",\"reason\":\"no From header "
-            "field\"}");
+            "{\"result\":\"permerror\",\"rules\":\"rfc7489\",\"discovery_method\":\"psl\","
+            "\"from_count\":0,\"disposition\":\"none\",\"reason\":\"no From header field\"}");
 }
 
 }  // namespace

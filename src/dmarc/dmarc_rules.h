@@ -1,0 +1,32 @@
+// Which DMARC specification judges a message: RFC 7489 (2015, policy discovery through the Public
+// Suffix List) or RFC 9989 (DMARCbis, May 2026, the DNS Tree Walk), and how `--dmarc-rules auto`
+// picks one from a message's verification time, so that old mail is judged by the rules its
+// sender and receiver followed when it was sent.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "util/status.h"
+
+namespace mv {
+
+enum class DmarcRules { kRfc7489, kRfc9989 };
+enum class DmarcRulesChoice { kAuto, kRfc7489, kRfc9989 };
+
+// RFC 9989's publication, 2026-05-20 00:00:00 UTC. The RFC Editor's index (rfc9989.json) gives only
+// "May 2026"; the day is the one the publication notices give ("On May 20, 2026, the IETF published
+// RFC 9989"), and the announcements of its companions RFC 9990/9991 went out with it. Mail verified
+// as of an earlier time is judged by RFC 7489.
+inline constexpr int64_t kRfc9989PublishedAt = 1779235200;
+
+// "rfc9989" or "rfc7489", as written in records and in the man page.
+std::string_view DmarcRulesName(DmarcRules rules);
+
+// The rules for a message whose verification time is `verify_time` (unix seconds).
+DmarcRules SelectDmarcRules(DmarcRulesChoice choice, int64_t verify_time);
+
+// Reads "auto", "rfc9989" or "rfc7489" (the --dmarc-rules values).
+Result<DmarcRulesChoice> ParseDmarcRulesChoice(std::string_view value);
+
+}  // namespace mv
