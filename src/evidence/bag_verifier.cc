@@ -169,8 +169,11 @@ void CheckSignature(const std::string& dir, const BagVerifyOptions& options, Bag
     return;
   }
   if (!sig.ok() || !signed_text.ok() || !Ed25519Verify(*key, *signed_text, *sig)) {
+    // Either file may be the one that changed; both are named.
     report->Fail(std::string(bag::kSignature) + ": the Ed25519 signature over " +
                  bag::kTagManifest + " does not verify with " + options.public_key_file);
+    report->Fail(std::string(bag::kTagManifest) + ": not the bytes that were signed (or " +
+                 bag::kSignature + " changed)");
   } else {
     report->Pass(std::string(bag::kSignature) + ": Ed25519 signature verifies");
   }
@@ -202,9 +205,27 @@ void CheckTimestamp(const std::string& dir, const BagVerifyOptions& options, Bag
     report->Fail(std::string(bag::kTimestampReply) + ": not checked against a CA (give --tsa-ca)");
     return;
   }
+  // The request first, so that a changed request or tag manifest is named as such.
+  Result<std::string> asked = TimestampRequestImprint(*request);
+  if (!asked.ok()) {
+    report->Fail(std::string(bag::kTimestampRequest) + ": " + asked.error());
+    return;
+  }
+  if (*asked != *digest) {
+    // One of the two changed since the request was made; both are named.
+    report->Fail(std::string(bag::kTimestampRequest) + ": not a request over this bag's " +
+                 bag::kTagManifest);
+    report->Fail(std::string(bag::kTagManifest) + ": not the bytes that were timestamped (or " +
+                 bag::kTimestampRequest + " changed)");
+    return;
+  }
   Result<std::string> time = VerifyTimestampReply(*request, *reply, *digest, options.tsa_ca_file);
   if (!time.ok()) {
     report->Fail(std::string(bag::kTimestampReply) + ": " + time.error());
+    if (time.error().find("nonce") != std::string::npos) {
+      report->Fail(std::string(bag::kTimestampRequest) + ": its nonce is not the token's (or " +
+                   bag::kTimestampReply + " changed)");
+    }
   } else {
     report->Pass(std::string(bag::kTimestampReply) + ": RFC 3161 token of " + *time +
                  " over this tag manifest verifies");

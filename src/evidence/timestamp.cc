@@ -88,6 +88,12 @@ Result<std::string> MakeTimestampRequest(std::string_view sha256) {
   return out;
 }
 
+Result<std::string> TimestampRequestImprint(std::string_view request_der) {
+  Result<ReqPtr> req = ParseRequest(request_der);
+  if (!req.ok()) return req.status();
+  return std::string(Bytes(TS_MSG_IMPRINT_get_msg(TS_REQ_get_msg_imprint(req->get()))));
+}
+
 Result<std::string> CheckTimestampReply(std::string_view request_der, std::string_view reply_der,
                                         std::string_view sha256) {
   Result<ReqPtr> req = ParseRequest(request_der);
@@ -113,7 +119,7 @@ Result<std::string> CheckTimestampReply(std::string_view request_der, std::strin
   const ASN1_INTEGER* want = TS_REQ_get_nonce(req->get());
   const ASN1_INTEGER* got = TS_TST_INFO_get_nonce(info);
   if (want != nullptr && (got == nullptr || ASN1_INTEGER_cmp(want, got) != 0)) {
-    return Status::Error("the timestamp token's nonce is not the request's");
+    return Status::Error("the timestamp token's nonce is not the one in the request");
   }
   return GenTime(info);
 }

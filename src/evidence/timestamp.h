@@ -13,6 +13,9 @@ namespace mv {
 // DER TimeStampReq over the 32-byte `sha256`, with a random nonce and certReq set.
 Result<std::string> MakeTimestampRequest(std::string_view sha256);
 
+// The message imprint (the hashed bytes) a DER TimeStampReq asks to be stamped.
+Result<std::string> TimestampRequestImprint(std::string_view request_der);
+
 // Checks a DER TimeStampResp without a CA: granted, its imprint is `sha256`, its nonce the
 // request's. Returns the token's genTime ("YYYYMMDDhhmmssZ") on success.
 Result<std::string> CheckTimestampReply(std::string_view request_der, std::string_view reply_der,
