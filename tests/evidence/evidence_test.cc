@@ -15,6 +15,7 @@
 #include "evidence/bag_writer.h"
 #include "evidence/durable_file.h"
 #include "evidence/ed25519_key.h"
+#include "evidence/file_facts.h"
 #include "evidence/message_hash_check.h"
 #include "evidence/timestamp.h"
 
@@ -159,6 +160,28 @@ TEST(Timestamp, RequestCarriesTheDigestAndRejectsGarbage) {
   EXPECT_FALSE(MakeTimestampRequest("short").ok());
   EXPECT_FALSE(TimestampRequestImprint("not DER").ok());
   EXPECT_FALSE(CheckTimestampReply(*request, "not DER", digest).ok());
+}
+
+TEST(FileFacts, DirectoriesExpandSortedAndChangesDuringTheRunAreMarked) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "md/cur");
+  std::ofstream(dir / "md/cur/b") << "b";
+  std::ofstream(dir / "md/cur/a") << "abc";
+  std::vector<FileFacts> facts = StatInput(dir / "md");
+  ASSERT_EQ(facts.size(), 2u);
+  EXPECT_EQ(facts[0].path, dir / "md/cur/a");
+  EXPECT_EQ(facts[0].size, 3u);
+  // The file grows between the scan's start (StatInput) and the hashing.
+  std::ofstream(dir / "md/cur/a", std::ios::app) << "def";
+  HashFacts(&facts);
+  EXPECT_TRUE(facts[0].changed_during_run);
+  EXPECT_EQ(facts[0].sha256, Sha256Hex("abcdef"));
+  EXPECT_FALSE(facts[1].changed_during_run);
+  EXPECT_EQ(facts[1].sha256, Sha256Hex("b"));
+  const std::vector<FileFacts> stdin_facts = StatInput("-");
+  ASSERT_EQ(stdin_facts.size(), 1u);
+  EXPECT_FALSE(stdin_facts[0].error.empty());
+  EXPECT_FALSE(FactsOfFile(dir / "missing").error.empty());
 }
 
 TEST(MessageHash, IsTheSha256OfTheBytes) {
