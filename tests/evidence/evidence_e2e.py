@@ -235,6 +235,14 @@ def test_bag(tmp):
           m["results"]["path"] == "data/results.jsonl", "manifest names the bag's results")
     p = verify(bag)
     check(p.returncode == 0 and "verified" in p.stdout, f"bundle verify: {p.stdout}{p.stderr}")
+    # -o and --dns-record given too: those files are written and copied into the bag unchanged.
+    out, rec = os.path.join(tmp, "own.jsonl"), os.path.join(tmp, "own.zone")
+    bag2 = make_bag(tmp, name="bag-own", extra=["-o", out, "--dns-record", rec])
+    check(open(out, "rb").read() == open(os.path.join(bag2, "data/results.jsonl"), "rb").read()
+          and open(rec, "rb").read() ==
+          open(os.path.join(bag2, "data/dns-evidence.zone"), "rb").read(),
+          "-o and --dns-record files are the bag's")
+    check(verify(bag2).returncode == 0, "that bag verifies")
     p = run(["scan", "--dns-zone", ZONE, "-q", "--bundle", bag, MBOX])
     check(p.returncode == 2 and "exists" in p.stderr, "an existing bag is never overwritten")
     p = run(["scan", "--dns-zone", ZONE, "-q", "--bundle", bag + "2", "--bundle-info",
