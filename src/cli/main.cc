@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/bundle_command.h"
 #include "cli/domains_command.h"
 #include "cli/options.h"
 #include "cli/recover_command.h"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mailverify: %s\nTry 'mailverify --help'.\n", options.error().c_str());
     return 2;
   }
+  options->evidence.command_line.assign(argv, argv + argc);  // for the run manifest
   switch (options->command) {
     case mv::Options::Command::kHelp:
       std::fputs(mv::HelpText().c_str(), stdout);
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
       return mv::RunRecoverKeys(*options);
     case mv::Options::Command::kDomains:
       return mv::RunDomains(*options);
+    case mv::Options::Command::kKeygen:
+      return mv::RunKeygen(*options);
+    case mv::Options::Command::kBundle:
+      return mv::RunBundle(*options);
   }
   return 2;
 }

@@ -3,17 +3,10 @@
 #include <charconv>
 #include <utility>
 
+#include "cli/option_spec.h"
+
 namespace mv {
 namespace {
-
-struct OptionSpec {
-  const char* name;        // long name, without "--"
-  char short_name;         // 0 when there is none
-  const char* value_name;  // nullptr for a flag
-  const char* help;
-  // Applies the option; `value` is empty for a flag. Returns a usage error for a bad value.
-  Status (*apply)(std::string_view value, Options* options);
-};
 
 Status ParseThreads(std::string_view value, Options* o) {
   int n = 0;
@@ -318,6 +311,9 @@ const OptionSpec* FindLong(std::string_view name) {
   for (const OptionSpec& spec : kOptions) {
     if (name == spec.name) return &spec;
   }
+  for (const OptionSpec& spec : EvidenceOptionSpecs()) {
+    if (name == spec.name) return &spec;
+  }
   return nullptr;
 }
 
@@ -330,7 +326,9 @@ Status SetCommand(std::string_view word, Options* o) {
       {"slurm", Options::Command::kSlurm},
       {"dns-snapshot", Options::Command::kDnsSnapshot},
       {"domains", Options::Command::kDomains},
-      {"recover-keys", Options::Command::kRecoverKeys}};
+      {"recover-keys", Options::Command::kRecoverKeys},
+      {"keygen", Options::Command::kKeygen},
+      {"bundle", Options::Command::kBundle}};
   for (const auto& [name, command] : kCommands) {
     if (word != name) continue;
     if (o->command == Options::Command::kScan) o->command = command;
@@ -499,6 +497,10 @@ std::string HelpText() {
       "       mailverify slurm --plan plan.json --tasks T [--throttle K] [--submit]\n"
       "       mailverify recover-keys (--dns-zone FILE | --selector NAME...) [--out FILE] PATH...\n"
       "       mailverify domains (--db FILE [DOMAIN...] | DOMAIN...) [--json] [DNS options]\n"
+      "       mailverify keygen KEYFILE      (writes KEYFILE, secret, and KEYFILE.pub)\n"
+      "       mailverify bundle verify DIR [--pubkey FILE] [--tsa-ca FILE] [--replay]\n"
+      "       mailverify bundle timestamp-request DIR -o req.tsq\n"
+      "       mailverify bundle add-timestamp DIR resp.tsr\n"
       "       mailverify --help | --version\n"
       "\n"
       "Reads every message of the given mbox files, Maildir trees, .eml files and directories\n"
@@ -508,7 +510,9 @@ std::string HelpText() {
       "and DKIM keys of sender domains. Worked examples: man -l docs/mailverify.1.\n"
       "\n"
       "Options:\n";
-  for (const OptionSpec& spec : kOptions) {
+  std::vector<OptionSpec> specs(std::begin(kOptions), std::end(kOptions));
+  specs.insert(specs.end() - 2, EvidenceOptionSpecs().begin(), EvidenceOptionSpecs().end());
+  for (const OptionSpec& spec : specs) {
     std::string left = "  ";
     left += spec.short_name != 0 ? std::string("-") + spec.short_name + ", " : "    ";
     left += "--";

@@ -11,6 +11,7 @@
 #include "archive/archive_reader.h"
 #include "dmarc/dmarc_rules.h"
 #include "dns/dns_stack.h"
+#include "evidence/evidence_options.h"
 #include "message/header_index.h"
 #include "scaleout/scaleout_options.h"
 #include "util/status.h"
@@ -27,7 +28,9 @@ struct Options {
     kSlurm,
     kDnsSnapshot,
     kRecoverKeys,
-    kDomains
+    kDomains,
+    kKeygen,
+    kBundle
   };
   Command command = Command::kScan;
   std::vector<std::string> inputs;  // paths; "-" is stdin
@@ -67,6 +70,7 @@ struct Options {
   // recover-keys: --selector key names (empty: every missing or revoked key), time cap per name.
   std::vector<std::string> recover_selectors;
   double max_seconds_per_key = 600;
+  EvidenceOptions evidence;  // hashes, manifest, bundle (docs/EVIDENCE.md)
 };
 
 // The archive reader's settings these options ask for (scan and the shard planner must agree).

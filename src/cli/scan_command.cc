@@ -13,6 +13,7 @@
 #include "audit/bounce_check.h"
 #include "audit/html_report.h"
 #include "audit/result_store.h"
+#include "cli/evidence_run.h"
 #include "cli/input_size.h"
 #include "cli/progress_line.h"
 #include "pipeline/pipeline.h"
@@ -26,14 +27,16 @@ namespace {
 // The pipeline's writer: one fwrite per batch, then the summary and the progress line.
 class OutputSink : public BatchSink {
  public:
-  OutputSink(std::FILE* out, const std::string& name, RunSummary* summary, ProgressLine* progress)
-      : out_(out), name_(name), summary_(summary), progress_(progress) {}
+  OutputSink(std::FILE* out, const std::string& name, RunSummary* summary, ProgressLine* progress,
+             Sha256* hash = nullptr)
+      : out_(out), name_(name), summary_(summary), progress_(progress), hash_(hash) {}
 
   Status Consume(std::span<const MessageRecord> records, std::string_view formatted) override {
     if (!formatted.empty() &&
         std::fwrite(formatted.data(), 1, formatted.size(), out_) != formatted.size()) {
       return Status::Error("cannot write " + name_ + ": " + std::strerror(errno));
     }
+    if (hash_ != nullptr) hash_->Update(formatted);  // the manifest's results hash, no re-read
     for (const MessageRecord& r : records) summary_->Add(r);
     progress_->Update(*summary_);
     return Status::Ok();
@@ -44,6 +47,7 @@ class OutputSink : public BatchSink {
   const std::string& name_;
   RunSummary* summary_;
   ProgressLine* progress_;
+  Sha256* hash_;
 };
 
 std::string HostName() {
@@ -127,7 +131,14 @@ std::string FormatDnsStats(const DnsStack& dns) {
 
 }  // namespace
 
-int RunScan(const Options& options) {
+int RunScan(const Options& given) {
+  // --manifest/--bundle pin the time and authserv-id and point the results into the bag.
+  Result<std::unique_ptr<EvidenceRun>> evidence = EvidenceRun::Start(given);
+  if (!evidence.ok()) {
+    std::fprintf(stderr, "mailverify: %s\n", evidence.error().c_str());
+    return 2;
+  }
+  const Options& options = (*evidence)->options();
   Result<std::unique_ptr<DnsStack>> dns = BuildDnsStack(options.dns);
   if (!dns.ok()) {
     std::fprintf(stderr, "mailverify: %s\n", dns.error().c_str());
@@ -158,6 +169,7 @@ int RunScan(const Options& options) {
   pipeline_options.prefetch = options.dns.zone_files.empty() || !options.dns.record_file.empty();
   pipeline_options.header_limits = options.header_limits;
   Pipeline pipeline(pipeline_options, &(*dns)->resolver());
+  if (const MessageCheck* hash = (*evidence)->hash_check()) pipeline.AddCheck(hash);
   AuthCheck auth_check(&(*dns)->resolver(), MakeAuthCheckOptions(options));
   pipeline.AddCheck(&auth_check);
   BounceCheck bounce_check;
@@ -170,7 +182,7 @@ int RunScan(const Options& options) {
     const InputSize size = MeasureInputs(options.inputs);
     progress.SetTotalBytes(size.bytes, size.known && options.input_specs.empty());
   }
-  OutputSink sink(out, out_name, &summary, &progress);
+  OutputSink sink(out, out_name, &summary, &progress, (*evidence)->results_hash());
 
   // --db and --html: the records also go to SQLite (a private in-memory database for --html
   // alone), written by the same serial stage, one transaction per batch.
@@ -209,6 +221,7 @@ int RunScan(const Options& options) {
   }
   progress.Clear();
   if (Status flushed = (*dns)->Flush(); !flushed.ok() && status.ok()) status = flushed;
+  if (status.ok()) status = (*evidence)->Finish(summary);
 
   for (const std::string& failure : reader.failed_inputs()) {
     std::fprintf(stderr, "mailverify: cannot read %s\n", failure.c_str());

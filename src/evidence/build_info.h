@@ -1,0 +1,22 @@
+// BuildInfo: who made a result — the program, its version and commit, the build type and the
+// versions of the libraries that did the cryptography and DNS — for the run manifest.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mv {
+
+struct BuildInfo {
+  std::string program;     // "mailverify"
+  std::string version;     // the project version
+  std::string git_commit;  // at configure time; "-dirty" when tracked files differed
+  std::string build_type;  // CMAKE_BUILD_TYPE
+  // Library name and the version linked at run time (not the headers'), in a fixed order.
+  std::vector<std::pair<std::string, std::string>> libraries;
+};
+
+BuildInfo CurrentBuildInfo();
+
+}  // namespace mv
