@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/domains_command.h"
+#include "cli/keys_command.h"
 #include "cli/options.h"
 #include "cli/recover_command.h"
 #include "cli/scaleout_commands.h"
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
       return mv::RunRecoverKeys(*options);
     case mv::Options::Command::kDomains:
       return mv::RunDomains(*options);
+    case mv::Options::Command::kKeys:
+      return mv::RunKeys(*options);
   }
   return 2;
 }

@@ -26,7 +26,8 @@ struct Options {
     kSlurm,
     kDnsSnapshot,
     kRecoverKeys,
-    kDomains
+    kDomains,
+    kKeys  // keys export | keys audit (the first input is the subcommand)
   };
   Command command = Command::kScan;
   std::vector<std::string> inputs;  // paths; "-" is stdin
@@ -65,6 +66,11 @@ struct Options {
   // recover-keys: --selector key names (empty: every missing or revoked key), time cap per name.
   std::vector<std::string> recover_selectors;
   double max_seconds_per_key = 600;
+  // Key trust (src/keytrust/): more published-private-key fingerprints and known moduli for the
+  // shared-prime check; scan --keys-export: write the keys used as a key archive JSON.
+  std::vector<std::string> compromised_keys_files;
+  std::vector<std::string> known_moduli_files;
+  std::string keys_export_file;
 };
 
 // The archive reader's settings these options ask for (scan and the shard planner must agree).

@@ -14,6 +14,7 @@
 #include "audit/html_report.h"
 #include "audit/result_store.h"
 #include "cli/input_size.h"
+#include "cli/keys_command.h"
 #include "cli/progress_line.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
@@ -157,7 +158,17 @@ int RunScan(const Options& options) {
   pipeline_options.prefetch = options.dns.zone_files.empty() || !options.dns.record_file.empty();
   pipeline_options.header_limits = options.header_limits;
   Pipeline pipeline(pipeline_options, &(*dns)->resolver());
-  AuthCheck auth_check(&(*dns)->resolver(), MakeAuthCheckOptions(options));
+  KeyTrust key_trust;
+  if (Status st = SetUpKeyTrust(options, (*dns)->memory_sources(), &key_trust); !st.ok()) {
+    std::fprintf(stderr, "mailverify: %s\n", st.message().c_str());
+    if (out != stdout) std::fclose(out);
+    return 2;
+  }
+  KeyUsageLog key_usage;
+  AuthCheckOptions check_options = MakeAuthCheckOptions(options);
+  check_options.key_trust = &key_trust;
+  if (!options.keys_export_file.empty()) check_options.key_usage = &key_usage;
+  AuthCheck auth_check(&(*dns)->resolver(), std::move(check_options));
   pipeline.AddCheck(&auth_check);
   BounceCheck bounce_check;
   pipeline.AddCheck(&bounce_check);
@@ -207,6 +218,9 @@ int RunScan(const Options& options) {
     status = Status::Error("cannot write " + out_name + ": " + std::strerror(errno));
   }
   progress.Clear();
+  if (!options.keys_export_file.empty() && status.ok()) {
+    status = key_usage.Write(options.keys_export_file);
+  }
   if (Status flushed = (*dns)->Flush(); !flushed.ok() && status.ok()) status = flushed;
 
   for (const std::string& failure : reader.failed_inputs()) {
@@ -216,6 +230,7 @@ int RunScan(const Options& options) {
   if (!options.quiet) {
     std::fputs(summary.Format(progress.ElapsedSeconds()).c_str(), stderr);
     std::fputs(FormatDnsStats(**dns).c_str(), stderr);
+    std::fputs(FormatLateFindings(key_trust).c_str(), stderr);
   }
 
   const bool inputs_ok = reader.failed_inputs().empty() && summary.input_errors() == 0;
