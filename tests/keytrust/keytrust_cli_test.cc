@@ -104,6 +104,24 @@ TEST_F(KeyTrustCli, EachKeyIsFlaggedExactlyAndEverySignatureStillPasses) {
   EXPECT_EQ(got, expected);
 }
 
+TEST_F(KeyTrustCli, ArcSealAndSignatureWithThePublishedKeyAreFlagged) {
+  const CommandRun run =
+      Mailverify("scan -q --dns-zone " + dir_ + "/dns.zone " + dir_ + "/arc.mbox");
+  EXPECT_EQ(run.status, 0);
+  const std::vector<JsonValue> records = Records(run.out);
+  ASSERT_EQ(records.size(), 1u);
+  const JsonValue& arc = records[0]["arc"];
+  EXPECT_EQ(arc["result"].AsString(), "pass") << run.out;
+  ASSERT_EQ(arc["hops"].items().size(), 1u);
+  for (const char* part : {"seal", "message_signature"}) {
+    const JsonValue& check = arc["hops"].items()[0][part];
+    EXPECT_EQ(check["result"].AsString(), "pass") << part;
+    EXPECT_EQ(check["key_trust"].AsString(), "published-private-key") << part;
+    ASSERT_EQ(check["key_trust_detail"].items().size(), 1u);
+    EXPECT_NE(check["key_trust_detail"].items()[0].AsString().find("RFC 6376"), std::string::npos);
+  }
+}
+
 TEST_F(KeyTrustCli, KnownModuliTakePartInTheSharedPrimeCheck) {
   // A zone with shared-b only; shared-a's modulus comes from --known-moduli (another run).
   std::ifstream zone_in(dir_ + "/dns.zone");

@@ -20,7 +20,8 @@ OUTDIR/dns.zone (every key's record) and OUTDIR/expected.tsv ("SELECTOR<TAB>KEY_
 
 For key archives it also writes OUTDIR/window.json, a zk-email style archive holding one key
 (selector "hist" at archive.example) seen from 2019-01-01 to 2021-12-31, OUTDIR/window.mbox with
-two messages signed with it in June 2020 and June 2023, and OUTDIR/empty.zone.
+two messages signed with it in June 2020 and June 2023, and OUTDIR/empty.zone. OUTDIR/arc.mbox
+holds one message ARC-sealed (dkimpy arc_sign) by lists.trust.example with the RFC 6376 key.
 """
 import json
 import base64
@@ -203,6 +204,17 @@ def main():
         json.dump([{"domain": "archive.example", "selector": "hist",
                     "firstSeenAt": "2019-01-01T00:00:00.000Z",
                     "lastSeenAt": "2021-12-31T00:00:00.000Z", "value": public_record(hist)}], f)
+    rfc_pem = keys[5][1]
+    t = when + 3600
+    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(t)).encode()
+    msg = (b"Authentication-Results: lists.trust.example; dkim=pass header.d=trust.example\r\n" +
+           message("arc", date, t))
+    arc_set = dkim.arc_sign(msg, b"rfc6376", b"trust.example", rfc_pem, b"lists.trust.example",
+                            include_headers=[b"From", b"To", b"Subject", b"Date", b"Message-ID"],
+                            timestamp=t)
+    with open(os.path.join(out, "arc.mbox"), "wb") as mbox:
+        mbox.write(b"From list@trust.example Mon Jan  1 00:00:00 2024\n")
+        mbox.write((b"".join(arc_set) + msg).replace(b"\r\n", b"\n") + b"\n")
     with open(os.path.join(out, "empty.zone"), "w") as f:
         f.write("$TTL 3600\n")
 
