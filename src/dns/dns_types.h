@@ -57,7 +57,7 @@ struct DnsRecord {
   // A --keys file says there where a historical key came from; DKIM results report it.
   std::string comment;
   // Key archives only: when the archive saw this key record; null for every other record.
-  std::shared_ptr<const KeyArchiveWindow> window;
+  std::shared_ptr<const KeyArchiveWindow> window = nullptr;
 
   std::string JoinedTxt() const;  // the TXT strings concatenated with nothing between them
   // The same text without a copy when the record is one string (most are): a view of that string,
