@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS signatures (
   position INTEGER NOT NULL,
   d TEXT, s TEXT, a TEXT, c TEXT, i TEXT, l INTEGER, t INTEGER, x INTEGER,
   result TEXT, reason TEXT, detail TEXT, key_bits INTEGER, key_source TEXT,
-  testing INTEGER, expired INTEGER, weak INTEGER, future INTEGER);
+  testing INTEGER, expired INTEGER, weak INTEGER, future INTEGER, key_trust TEXT,
+  key_window TEXT);
 CREATE INDEX IF NOT EXISTS signatures_message ON signatures(message);
 CREATE INDEX IF NOT EXISTS signatures_d_s ON signatures(d, s);
 CREATE INDEX IF NOT EXISTS signatures_result ON signatures(result);
@@ -83,8 +84,8 @@ constexpr const char* kInsertMessage =
     " bounce_action, bounce_status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertSignature =
     "INSERT INTO signatures (message, position, d, s, a, c, i, l, t, x, result, reason, detail,"
-    " key_bits, key_source, testing, expired, weak, future) VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " key_bits, key_source, testing, expired, weak, future, key_trust, key_window) VALUES "
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertSpf =
     "INSERT INTO spf (message, result, reason, ip, helo, mailfrom, identity, domain, lookups,"
     " void_lookups, recorded_result, recorded_differs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -208,6 +209,13 @@ Result<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path) 
     }
   }
   if (Status s = store->Exec(kSchema); !s.ok()) return s;
+  // Databases written before key trust existed lack these columns; CREATE IF NOT EXISTS keeps the
+  // old table, so add them.
+  for (const char* column : {"key_trust", "key_window"}) {
+    if (store->HasColumn("signatures", column)) continue;
+    const std::string sql = std::string("ALTER TABLE signatures ADD COLUMN ") + column + " TEXT";
+    if (Status s = store->Exec(sql.c_str()); !s.ok()) return s;
+  }
   if (Status s = store->Prepare(); !s.ok()) return s;
   return store;
 }
@@ -225,6 +233,20 @@ Status ResultStore::Exec(const char* sql) {
     return Status::Error("sqlite: " + text);
   }
   return Status::Ok();
+}
+
+bool ResultStore::HasColumn(const char* table, const char* column) {
+  sqlite3_stmt* stmt = nullptr;
+  const std::string sql = std::string("PRAGMA table_info(") + table + ")";
+  bool found = false;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    while (!found && sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char* name = sqlite3_column_text(stmt, 1);
+      found = name != nullptr && std::string_view(reinterpret_cast<const char*>(name)) == column;
+    }
+  }
+  sqlite3_finalize(stmt);
+  return found;
 }
 
 Status ResultStore::Prepare() {
@@ -330,6 +352,7 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
     st.signature.Int(sig["key_bits"].AsInt()).JsonText(sig["key_source"]);
     st.signature.Int(sig["testing"].AsBool()).Int(sig["expired"].AsBool());
     st.signature.Int(sig["weak"].AsBool()).Int(sig["future"].AsBool());
+    st.signature.JsonText(sig["key_trust"]).JsonText(sig["key_window"]);
     if (Status s = st.signature.Run(); !s.ok()) return s;
 
     const std::string& d = sig["d"].AsString();
