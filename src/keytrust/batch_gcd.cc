@@ -29,10 +29,14 @@ std::vector<Level> ProductTree(std::span<const BigInt> moduli) {
 
 }  // namespace
 
-std::vector<BigInt> BatchGcd(std::span<const BigInt> moduli) {
+std::vector<BigInt> BatchGcd(std::span<const BigInt> moduli, BigInt* product) {
   std::vector<BigInt> out(moduli.size(), BigInt(1));
-  if (moduli.size() < 2) return out;
+  if (moduli.size() < 2) {
+    if (product != nullptr) *product = moduli.empty() ? BigInt(1) : moduli.front();
+    return out;
+  }
   std::vector<Level> tree = ProductTree(moduli);
+  if (product != nullptr) *product = tree.back().front();
   // Remainder tree: going down, each node keeps (product of everything) mod (node)^2. At a leaf,
   // R / N_i is the product of the others modulo N_i, so gcd(R / N_i, N_i) is the answer.
   Level remainders = std::move(tree.back());

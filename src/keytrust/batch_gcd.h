@@ -17,8 +17,9 @@ namespace mv {
 
 // For each modulus, gcd(N_i, prod_{j != i} N_j). The moduli should be distinct (a modulus listed
 // twice shares everything with its copy). A result equal to N_i means both of its primes occur in
-// other moduli; SharedPrimePartners then tells which.
-std::vector<BigInt> BatchGcd(std::span<const BigInt> moduli);
+// other moduli; SharedPrimePartners then tells which. `product`, when given, receives the product
+// of all the moduli (the product tree's root, so a caller needs no quadratic running product).
+std::vector<BigInt> BatchGcd(std::span<const BigInt> moduli, BigInt* product = nullptr);
 
 // The indexes j != i of `moduli` with gcd(N_i, N_j) > 1, by pairwise gcd over `candidates` (the
 // moduli BatchGcd found factored: partners are always among them).

@@ -83,14 +83,14 @@ void KeyTrust::Prepare() {
   std::vector<BigInt> moduli;
   moduli.reserve(upfront_.size());
   for (const Modulus& m : upfront_) moduli.push_back(m.n);
-  const std::vector<BigInt> gcds = BatchGcd(moduli);
+  // The product comes from the tree: a running product would cost O(n^2) (a minute for 10,000
+  // 2048-bit moduli, where the whole batch GCD takes seconds).
+  const std::vector<BigInt> gcds = BatchGcd(moduli, &product_);
   std::vector<size_t> factored;
   for (size_t i = 0; i < gcds.size(); ++i) {
     if (mpz_cmp_ui(gcds[i].get(), 1) > 0) factored.push_back(i);
   }
   for (size_t i : factored) upfront_partners_[i] = SharedPrimePartners(moduli, i, factored);
-  product_ = BigInt(1);
-  for (const BigInt& n : moduli) mpz_mul(product_.get(), product_.get(), n.get());
 }
 
 std::string KeyTrust::UpfrontLabels(size_t index) const {
@@ -117,7 +117,8 @@ std::vector<size_t> KeyTrust::PartnersOf(const BigInt& n) const {
   return partners;
 }
 
-KeyTrustVerdict KeyTrust::Judge(const PublicKeyFacts& facts) const {
+KeyTrustVerdict KeyTrust::Judge(const PublicKeyFacts& facts,
+                                std::vector<size_t>* partners_out) const {
   KeyTrustVerdict v;
   v.fingerprint = facts.fingerprint;
   if (const std::string* listed = compromised_.Find(facts.fingerprint)) {
@@ -125,9 +126,10 @@ KeyTrustVerdict KeyTrust::Judge(const PublicKeyFacts& facts) const {
   }
   if (facts.rsa) {
     const BigInt& n = facts.modulus;
-    if (std::vector<size_t> partners = PartnersOf(n); !partners.empty()) {
+    *partners_out = PartnersOf(n);
+    if (!partners_out->empty()) {
       std::string with;
-      for (size_t j : partners) with += (with.empty() ? "" : ", ") + UpfrontLabels(j);
+      for (size_t j : *partners_out) with += (with.empty() ? "" : ", ") + UpfrontLabels(j);
       v.findings.push_back({KeyTrustKind::kSharedPrime,
                             "modulus shares a prime with " + with + ": both are factored"});
     }
@@ -169,7 +171,8 @@ KeyTrustVerdict KeyTrust::Assess(const DkimKey& key, std::string_view label) {
   }
   // Judged outside the lock: two threads may judge the same new key, which is harmless.
   PublicKeyFacts facts = FactsOf(key);
-  KeyTrustVerdict v = Judge(facts);
+  std::vector<size_t> partners;
+  KeyTrustVerdict v = Judge(facts, &partners);
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, added] = seen_.try_emplace(key.record);
   Seen& seen = it->second;
@@ -177,6 +180,9 @@ KeyTrustVerdict KeyTrust::Assess(const DkimKey& key, std::string_view label) {
     seen.verdict = std::move(v);
     seen.rsa = facts.rsa;
     seen.modulus = std::move(facts.modulus);
+    if (seen.rsa && !upfront_index_.contains(seen.modulus)) {
+      met_new_partners_.try_emplace(seen.modulus, std::move(partners));
+    }
   }
   if (std::find(seen.labels.begin(), seen.labels.end(), label) == seen.labels.end()) {
     seen.labels.emplace_back(label);
@@ -186,43 +192,70 @@ KeyTrustVerdict KeyTrust::Assess(const DkimKey& key, std::string_view label) {
 }
 
 std::vector<std::string> KeyTrust::LateFindings() const {
-  std::vector<BigInt> moduli;
-  std::vector<std::set<std::string>> labels;
-  std::vector<bool> met;
+  // A modulus is referred to as {kUpfront, index into upfront_} or {kFresh, index into fresh}.
+  enum Set { kUpfront, kFresh };
+  using Ref = std::pair<Set, size_t>;
+  std::vector<BigInt> fresh;                            // moduli met that were not upfront
+  std::vector<std::set<std::string>> fresh_labels;      // the names each was met at
+  std::vector<std::set<Ref>> fresh_with;                // its partners
+  std::map<size_t, std::set<std::string>> upfront_met;  // upfront index -> names met at
+  std::map<size_t, std::set<Ref>> upfront_with;         // upfront index -> fresh partners
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const Modulus& m : upfront_) {
-      moduli.push_back(m.n);
-      labels.push_back(m.labels);
-      met.push_back(false);
-    }
     for (const auto& [n, names] : met_) {
-      auto it = upfront_index_.find(n);
-      const size_t i = it != upfront_index_.end() ? it->second : moduli.size();
-      if (i == moduli.size()) {
-        moduli.push_back(n);
-        labels.emplace_back();
-        met.push_back(false);
+      if (auto up = upfront_index_.find(n); up != upfront_index_.end()) {
+        upfront_met[up->second] = names;
+        continue;
       }
-      labels[i].insert(names.begin(), names.end());
-      met[i] = true;
+      const size_t k = fresh.size();
+      fresh.push_back(n);
+      fresh_labels.push_back(names);
+      fresh_with.emplace_back();
+      const auto partners = met_new_partners_.find(n);
+      if (partners == met_new_partners_.end()) continue;
+      for (size_t j : partners->second) {
+        fresh_with[k].insert({kUpfront, j});
+        upfront_with[j].insert({kFresh, k});
+      }
     }
   }
-  const std::vector<BigInt> gcds = BatchGcd(moduli);
+  // Shared primes among the new moduli: the only pairs no earlier check could see.
+  const std::vector<BigInt> gcds = BatchGcd(fresh);
   std::vector<size_t> factored;
-  for (size_t i = 0; i < gcds.size(); ++i) {
-    if (mpz_cmp_ui(gcds[i].get(), 1) > 0) factored.push_back(i);
+  for (size_t k = 0; k < gcds.size(); ++k) {
+    if (mpz_cmp_ui(gcds[k].get(), 1) > 0) factored.push_back(k);
   }
-  std::vector<std::string> out;
-  for (size_t i : factored) {
-    if (!met[i]) continue;
-    std::string line = Join(labels[i]) + " shares a prime with ";
+  for (size_t k : factored) {
+    for (size_t m : SharedPrimePartners(fresh, k, factored)) fresh_with[k].insert({kFresh, m});
+  }
+  auto names = [&](const Ref& ref) {
+    if (ref.first == kFresh) return Join(fresh_labels[ref.second]);
+    std::set<std::string> all = upfront_[ref.second].labels;
+    if (auto met = upfront_met.find(ref.second); met != upfront_met.end())
+      all.insert(met->second.begin(), met->second.end());
+    return Join(all);
+  };
+  auto line = [&](const Ref& self, const std::set<Ref>& with) {
+    std::string out = names(self);
+    out += " shares a prime with ";
     bool first = true;
-    for (size_t j : SharedPrimePartners(moduli, i, factored)) {
-      line += (first ? "" : ", ") + Join(labels[j]);
+    for (const Ref& partner : with) {
+      if (!first) out += ", ";
+      out += names(partner);
       first = false;
     }
-    out.push_back(std::move(line));
+    return out;
+  };
+  std::vector<std::string> out;
+  for (const auto& [i, met_names] : upfront_met) {
+    std::set<Ref> with = upfront_with[i];
+    if (auto known = upfront_partners_.find(i); known != upfront_partners_.end()) {
+      for (size_t j : known->second) with.insert({kUpfront, j});
+    }
+    if (!with.empty()) out.push_back(line({kUpfront, i}, with));
+  }
+  for (size_t k = 0; k < fresh.size(); ++k) {
+    if (!fresh_with[k].empty()) out.push_back(line({kFresh, k}, fresh_with[k]));
   }
   return out;
 }

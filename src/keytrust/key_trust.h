@@ -16,9 +16,10 @@
 // modulus from the --keys and --dns-zone files and --known-moduli is collected before the scan and
 // batch GCD runs over them once (AddRecord, AddKnownModulus, then Prepare); a key met later (live
 // DNS) is checked against the product of that set (one division). At the end of the run,
-// LateFindings runs batch GCD over everything met, which also finds live keys that share a prime
-// only with each other; those go to the run summary (and `keys audit` over a --dns-record
-// snapshot gives them per key).
+// LateFindings runs batch GCD over the keys met that were not known before, which finds live keys
+// that share a prime only with each other, and adds what the upfront pass and the per-key checks
+// already found; those go to the run summary (and `keys audit` over a --dns-record snapshot gives
+// them per key). The upfront set is never run through batch GCD twice.
 #pragma once
 
 #include <map>
@@ -73,8 +74,8 @@ class KeyTrust {
   // The verdict on `key`, met at DNS name `label` (remembered for LateFindings).
   KeyTrustVerdict Assess(const DkimKey& key, std::string_view label);
 
-  // Batch GCD over every modulus added or met; one line per modulus met in the run that shares a
-  // prime, "LABEL shares a prime with LABEL, ...". Call after the scan.
+  // One line per modulus met in the run that shares a prime with a modulus added or met,
+  // "LABEL shares a prime with LABEL, ...". Call after the scan.
   std::vector<std::string> LateFindings() const;
 
   size_t prepared_moduli() const { return upfront_.size(); }
@@ -86,7 +87,8 @@ class KeyTrust {
   };
   std::string UpfrontLabels(size_t index) const;
   std::vector<size_t> PartnersOf(const BigInt& n) const;  // upfront moduli sharing a prime with n
-  KeyTrustVerdict Judge(const PublicKeyFacts& facts) const;
+  // The verdict; `partners` receives the upfront moduli sharing a prime with the key's modulus.
+  KeyTrustVerdict Judge(const PublicKeyFacts& facts, std::vector<size_t>* partners) const;
 
   KeyTrustOptions options_;
   CompromisedKeys compromised_;
@@ -105,6 +107,8 @@ class KeyTrust {
   };
   mutable std::mutex mu_;
   std::map<BigInt, std::set<std::string>> met_;  // modulus -> names met at
+  // Moduli met that were not upfront -> the upfront moduli they share a prime with (from Judge).
+  std::map<BigInt, std::vector<size_t>> met_new_partners_;
   std::map<std::string, Seen, std::less<>> seen_;
 };
 
