@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <set>
 
 #include "dns/key_archive.h"
@@ -167,6 +169,47 @@ TEST(KeyTrust, PublishedKeyAndSmallKeyAreBothReportedWorstFirst) {
   EXPECT_EQ(v.fingerprint, "dba3f0cb69f06d70e41abc6ac5812bc3d2639a24b621ba5d241202ac89cb7b9c");
   // Cached: the same verdict again.
   EXPECT_EQ(trust.Assess(*parsed.key, "other._domainkey.example.org").worst, v.worst);
+}
+
+// The key records of the ARC test suite's validation file, whose private halves the suite
+// publishes (data/compromised-keys.txt says where): name -> record, joined from the YAML block.
+std::map<std::string, std::string> ArcSuiteKeyRecords() {
+  std::ifstream in(std::string(MV_TEST_DATA) +
+                   "/conformance/arc/valimail-arc_test_suite/arc-draft-validation-tests.yml");
+  std::map<std::string, std::string> records;
+  std::string line, name;
+  while (std::getline(in, line)) {
+    if (line.rfind("  ", 0) == 0 && line.find("._domainkey.") != std::string::npos &&
+        line.ends_with(": >-")) {
+      name = line.substr(2, line.size() - 6);
+      records[name].clear();
+    } else if (!name.empty() && line.rfind("    ", 0) == 0) {
+      records[name] += line.substr(4);
+    } else {
+      name.clear();
+    }
+  }
+  return records;
+}
+
+TEST(KeyTrust, ArcTestSuiteKeysArePublished) {
+  KeyTrust trust;
+  ASSERT_TRUE(trust.LoadCompromisedKeys(DefaultCompromisedKeysFile()).ok());
+  trust.Prepare();
+  const std::map<std::string, std::string> records = ArcSuiteKeyRecords();
+  for (const char* name : {"512._domainkey.example.org", "1024._domainkey.example.org",
+                           "2048._domainkey.example.org", "dummy._domainkey.example.org"}) {
+    ASSERT_TRUE(records.contains(name)) << name;
+    const DkimKeyParse parsed = ParseDkimKeyRecord(records.at(name));
+    ASSERT_NE(parsed.key, nullptr) << name << ": " << parsed.detail;
+    const KeyTrustVerdict v = trust.Assess(*parsed.key, name);
+    EXPECT_EQ(v.worst, KeyTrustKind::kPublishedPrivateKey) << name;
+  }
+  // dummy2 is not on the list (no published private half was found for it): ok.
+  ASSERT_TRUE(records.contains("dummy2._domainkey.example2.org"));
+  const DkimKeyParse other = ParseDkimKeyRecord(records.at("dummy2._domainkey.example2.org"));
+  ASSERT_NE(other.key, nullptr);
+  EXPECT_EQ(trust.Assess(*other.key, "dummy2").worst, KeyTrustKind::kOk);
 }
 
 // DER of an unsigned INTEGER.
