@@ -276,6 +276,10 @@ class ReportBuilder {
         " s.key_trust <> 'ok' AND" +
         filter_ +
         " GROUP BY 1"
+        " UNION ALL SELECT 'ARC pass with a key others can hold', count(*)"
+        " FROM arc a JOIN messages m ON a.message = m.id WHERE a.untrusted_key_passes > 0 AND" +
+        filter_ +
+        " GROUP BY 1"
         " UNION ALL SELECT 'SPF ' || p.result || ': ' || coalesce(p.reason,''), count(*)"
         " FROM spf p JOIN messages m ON p.message = m.id WHERE p.result <> 'pass' AND" +
         filter_ +

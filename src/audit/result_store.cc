@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS dmarc (
 CREATE INDEX IF NOT EXISTS dmarc_domain ON dmarc(domain);
 CREATE TABLE IF NOT EXISTS arc (
   message INTEGER PRIMARY KEY REFERENCES messages(id),
-  result TEXT, instances INTEGER, oldest_pass INTEGER, reason TEXT);
+  result TEXT, instances INTEGER, oldest_pass INTEGER, reason TEXT, untrusted_key_passes INTEGER);
 CREATE TABLE IF NOT EXISTS domains (
   domain TEXT PRIMARY KEY,
   messages INTEGER NOT NULL, first_date TEXT, last_date TEXT,
@@ -94,7 +94,8 @@ constexpr const char* kInsertDmarc =
     " subdomain_policy, applied_policy, disposition, pct, dkim_aligned, spf_aligned, rua, reason)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertArc =
-    "INSERT INTO arc (message, result, instances, oldest_pass, reason) VALUES (?,?,?,?,?)";
+    "INSERT INTO arc (message, result, instances, oldest_pass, reason, untrusted_key_passes)"
+    " VALUES (?,?,?,?,?,?)";
 constexpr const char* kUpsertDomain =
     "INSERT INTO domains (domain, messages, first_date, last_date, dkim_pass, dkim_fail, dkim_none,"
     " dmarc_pass, dmarc_fail, spf_pass, dmarc_policy) VALUES (?,1,?,?,?,?,?,?,?,?,?)"
@@ -165,6 +166,19 @@ class Statement {
   int n_ = 0;
 };
 
+// ARC seals and message signatures that passed with a key others can hold (key_trust not ok).
+int64_t UntrustedArcPasses(const JsonValue& arc) {
+  int64_t n = 0;
+  for (const JsonValue& hop : arc["hops"].items()) {
+    for (const char* part : {"seal", "message_signature"}) {
+      const JsonValue& check = hop[part];
+      const JsonValue* trust = check.Find("key_trust");
+      n += check["result"].AsString() == "pass" && trust != nullptr && trust->AsString() != "ok";
+    }
+  }
+  return n;
+}
+
 // The message's DKIM outcome in one word: pass when any signature passes, none when unsigned,
 // otherwise the first signature's result (fail, permerror, temperror, neutral, policy).
 std::string DkimSummary(const JsonValue& dkim) {
@@ -211,9 +225,17 @@ Result<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path) 
   if (Status s = store->Exec(kSchema); !s.ok()) return s;
   // Databases written before key trust existed lack these columns; CREATE IF NOT EXISTS keeps the
   // old table, so add them.
-  for (const char* column : {"key_trust", "key_window"}) {
-    if (store->HasColumn("signatures", column)) continue;
-    const std::string sql = std::string("ALTER TABLE signatures ADD COLUMN ") + column + " TEXT";
+  struct Added {
+    const char* table;
+    const char* column;
+    const char* type;
+  };
+  for (const Added& a :
+       {Added{"signatures", "key_trust", "TEXT"}, Added{"signatures", "key_window", "TEXT"},
+        Added{"arc", "untrusted_key_passes", "INTEGER"}}) {
+    if (store->HasColumn(a.table, a.column)) continue;
+    const std::string sql =
+        std::string("ALTER TABLE ") + a.table + " ADD COLUMN " + a.column + " " + a.type;
     if (Status s = store->Exec(sql.c_str()); !s.ok()) return s;
   }
   if (Status s = store->Prepare(); !s.ok()) return s;
@@ -396,6 +418,7 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
   if (arc.is_object()) {
     st.arc.Int(message).JsonText(arc["result"]).JsonInt(arc["instances"]);
     st.arc.JsonInt(arc["oldest_pass"]).JsonText(arc["reason"]);
+    st.arc.Int(UntrustedArcPasses(arc));
     if (Status s = st.arc.Run(); !s.ok()) return s;
   }
   if (!from_domain.empty()) {

@@ -1,6 +1,7 @@
 // Key trust in the audit outputs: the SQLite store keeps each signature's key_trust and key_window,
-// the `domains` audit counts passes made with a key others can hold, the HTML report charts them,
-// and a database written before these columns existed is upgraded in place.
+// the `domains` audit counts passes made with a key others can hold, the `arc` table counts ARC
+// seals and signatures made with such keys, the HTML report charts both, and a database written
+// before these columns existed is upgraded in place.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -124,6 +125,37 @@ TEST(KeyTrustStore, HtmlReportChartsPassesWithUntrustedKeys) {
   EXPECT_EQ(html->find("DKIM pass with key ok"), std::string::npos);
 }
 
+// An ARC set as the ARC JSON writer emits it: a seal and a message signature, both passing.
+MessageRecord ArcRecord(size_t index, const char* seal_trust, const char* signature_trust) {
+  MessageRecord r = Record(index, "2021-01-01T00:00:00Z", Signature("s2", "pass", "ok"));
+  auto check = [](const char* trust) {
+    std::string c = R"({"d":"list.example","s":"arc","result":"pass","key_bits":1024)";
+    if (trust != nullptr)
+      c += std::string(R"(,"key_trust":")") + trust + R"(","key_trust_detail":[])";
+    return c + "}";
+  };
+  r.AddMember("arc", std::string(R"({"result":"pass","instances":1,"oldest_pass":0,"hops":[)") +
+                         R"({"instance":1,"seal":)" + check(seal_trust) +
+                         R"(,"message_signature":)" + check(signature_trust) + "}]}");
+  return r;
+}
+
+TEST(KeyTrustStore, ArcPassesWithUntrustedKeysAreCounted) {
+  Result<std::unique_ptr<ResultStore>> store = ResultStore::Open(":memory:");
+  ASSERT_TRUE(store.ok()) << store.error();
+  ASSERT_TRUE((*store)->BeginRun({"v", "o", "zone", 0}).ok());
+  std::vector<MessageRecord> records = {
+      ArcRecord(0, "published-private-key", "published-private-key"), ArcRecord(1, "ok", "ok"),
+      ArcRecord(2, nullptr, nullptr),  // keys not judged (no key found)
+  };
+  ASSERT_TRUE((*store)->AddBatch(records).ok());
+  EXPECT_EQ(Rows((*store)->db(), "SELECT untrusted_key_passes FROM arc ORDER BY message"),
+            (RowList{{"2"}, {"0"}, {"0"}}));
+  Result<std::string> html = RenderHtmlReport((*store)->db(), {});
+  ASSERT_TRUE(html.ok()) << html.error();
+  EXPECT_NE(html->find("ARC pass with a key others can hold count: 1"), std::string::npos);
+}
+
 TEST(KeyTrustStore, OldDatabaseGainsTheColumns) {
   const std::string path = std::string(MV_BINARY_DIR) + "/key_trust_store_test.db";
   std::remove(path.c_str());
@@ -135,7 +167,9 @@ TEST(KeyTrustStore, OldDatabaseGainsTheColumns) {
                          "NULL, position INTEGER NOT NULL, d TEXT, s TEXT, a TEXT, c TEXT, i TEXT, "
                          "l INTEGER, t INTEGER, x INTEGER, result TEXT, reason TEXT, detail TEXT, "
                          "key_bits INTEGER, key_source TEXT, testing INTEGER, expired INTEGER, "
-                         "weak INTEGER, future INTEGER)",
+                         "weak INTEGER, future INTEGER);"
+                         "CREATE TABLE arc (message INTEGER PRIMARY KEY, result TEXT, "
+                         "instances INTEGER, oldest_pass INTEGER, reason TEXT)",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -146,6 +180,8 @@ TEST(KeyTrustStore, OldDatabaseGainsTheColumns) {
               RowList{{"3"}});
     EXPECT_EQ(Rows(store->db(), "SELECT count(*) FROM signatures WHERE key_window = 'inside'"),
               RowList{{"1"}});
+    EXPECT_EQ(Rows(store->db(), "SELECT count(*) FROM arc WHERE untrusted_key_passes IS NULL"),
+              RowList{{"0"}});
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
