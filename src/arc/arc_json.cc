@@ -10,6 +10,12 @@ void WriteCheck(const ArcSignatureCheck& c, JsonWriter* w) {
   if (!c.reason.empty()) w->Field("reason", c.reason);
   if (c.temperror) w->Field("temperror", true);
   if (c.key_bits > 0) w->Field("key_bits", c.key_bits);
+  if (!c.key_trust.empty()) {
+    w->Field("key_trust", c.key_trust);
+    w->Key("key_trust_detail").BeginArray();
+    for (const std::string& d : c.key_trust_detail) w->String(d);
+    w->EndArray();
+  }
   w->EndObject();
 }
 

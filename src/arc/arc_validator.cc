@@ -62,6 +62,7 @@ void VerifySignature(DnsResolver* resolver, DkimKeyCache* cache, const ArcSignat
     return;
   }
   out->key_bits = key->bits;
+  out->key = key;
   if (key->type != AlgorithmKeyType(sig.algorithm)) {
     out->reason = "key type does not match a=" + std::string(sig.a);
     return;

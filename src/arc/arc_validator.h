@@ -31,6 +31,10 @@ struct ArcSignatureCheck {
   std::string reason;      // why it failed, or empty
   std::string d, s, a;
   int key_bits = 0;
+  std::shared_ptr<const DkimKey> key;  // the key found, null if none
+  // Filled by the caller (verify/auth_check), written only when set: see DkimResult::key_trust.
+  std::string key_trust;
+  std::vector<std::string> key_trust_detail;
 };
 
 struct ArcHop {

@@ -192,6 +192,11 @@ void AuditKey(DnsResolver& dns, SelectorUse* use) {
   } else if (use->key_bits > 0 && use->key_bits < 2048 && use->a.rfind("rsa", 0) == 0) {
     use->problems.push_back("weak RSA key of " + std::to_string(use->key_bits) + " bits");
   }
+  if (use->untrusted_passes > 0) {
+    use->problems.push_back(
+        "passes made with a key others can hold: " + std::to_string(use->untrusted_passes) +
+        " (key_trust " + use->key_trust + ")");
+  }
   DnsAnswer answer = dns.Lookup(use->s + "._domainkey." + use->d, DnsType::kTxt);
   if (answer.status == DnsStatus::kTempError || answer.status == DnsStatus::kPermError) {
     use->key_now = "temperror";
@@ -292,6 +297,7 @@ void WriteDomainPostureJson(const DomainPosture& p, JsonWriter* j) {
     j->Field("d", s.d).Field("s", s.s).Field("a", s.a).Field("key_bits", s.key_bits);
     j->Field("first_date", s.first_date).Field("last_date", s.last_date);
     j->Field("signatures", s.signatures).Field("passes", s.passes);
+    j->Field("untrusted_passes", s.untrusted_passes).Field("key_trust", s.key_trust);
     j->Field("key_now", s.key_now).Field("key_now_bits", s.key_now_bits);
     StringArray(j, "problems", s.problems);
     j->EndObject();

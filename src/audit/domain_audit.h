@@ -39,6 +39,9 @@ struct SelectorUse {
   int key_bits = 0;  // as seen when verified; 0 when no key was obtained
   std::string first_date, last_date;
   int64_t signatures = 0, passes = 0;
+  // Passes made with a key that others can hold, and the key_trust values seen (comma-separated).
+  int64_t untrusted_passes = 0;
+  std::string key_trust;
   // The key in DNS at audit time: "ok", "revoked" (empty p=), "missing", "syntax", "temperror".
   std::string key_now;
   int key_now_bits = 0;

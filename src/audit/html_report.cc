@@ -271,6 +271,15 @@ class ReportBuilder {
         " FROM signatures s JOIN messages m ON s.message = m.id WHERE s.result <> 'pass' AND" +
         filter_ +
         " GROUP BY 1"
+        " UNION ALL SELECT 'DKIM pass with key ' || s.key_trust, count(*)"
+        " FROM signatures s JOIN messages m ON s.message = m.id WHERE s.result = 'pass' AND"
+        " s.key_trust <> 'ok' AND" +
+        filter_ +
+        " GROUP BY 1"
+        " UNION ALL SELECT 'ARC pass with a key others can hold', count(*)"
+        " FROM arc a JOIN messages m ON a.message = m.id WHERE a.untrusted_key_passes > 0 AND" +
+        filter_ +
+        " GROUP BY 1"
         " UNION ALL SELECT 'SPF ' || p.result || ': ' || coalesce(p.reason,''), count(*)"
         " FROM spf p JOIN messages m ON p.message = m.id WHERE p.result <> 'pass' AND" +
         filter_ +

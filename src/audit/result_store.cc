@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS signatures (
   position INTEGER NOT NULL,
   d TEXT, s TEXT, a TEXT, c TEXT, i TEXT, l INTEGER, t INTEGER, x INTEGER,
   result TEXT, reason TEXT, detail TEXT, key_bits INTEGER, key_source TEXT,
-  testing INTEGER, expired INTEGER, weak INTEGER, future INTEGER);
+  testing INTEGER, expired INTEGER, weak INTEGER, future INTEGER, key_trust TEXT,
+  key_window TEXT);
 CREATE INDEX IF NOT EXISTS signatures_message ON signatures(message);
 CREATE INDEX IF NOT EXISTS signatures_d_s ON signatures(d, s);
 CREATE INDEX IF NOT EXISTS signatures_result ON signatures(result);
@@ -53,7 +54,7 @@ CREATE TABLE IF NOT EXISTS dmarc (
 CREATE INDEX IF NOT EXISTS dmarc_domain ON dmarc(domain);
 CREATE TABLE IF NOT EXISTS arc (
   message INTEGER PRIMARY KEY REFERENCES messages(id),
-  result TEXT, instances INTEGER, oldest_pass INTEGER, reason TEXT);
+  result TEXT, instances INTEGER, oldest_pass INTEGER, reason TEXT, untrusted_key_passes INTEGER);
 CREATE TABLE IF NOT EXISTS domains (
   domain TEXT PRIMARY KEY,
   messages INTEGER NOT NULL, first_date TEXT, last_date TEXT,
@@ -83,8 +84,8 @@ constexpr const char* kInsertMessage =
     " bounce_action, bounce_status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertSignature =
     "INSERT INTO signatures (message, position, d, s, a, c, i, l, t, x, result, reason, detail,"
-    " key_bits, key_source, testing, expired, weak, future) VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " key_bits, key_source, testing, expired, weak, future, key_trust, key_window) VALUES "
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertSpf =
     "INSERT INTO spf (message, result, reason, ip, helo, mailfrom, identity, domain, lookups,"
     " void_lookups, recorded_result, recorded_differs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -93,7 +94,8 @@ constexpr const char* kInsertDmarc =
     " subdomain_policy, applied_policy, disposition, pct, dkim_aligned, spf_aligned, rua, reason)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertArc =
-    "INSERT INTO arc (message, result, instances, oldest_pass, reason) VALUES (?,?,?,?,?)";
+    "INSERT INTO arc (message, result, instances, oldest_pass, reason, untrusted_key_passes)"
+    " VALUES (?,?,?,?,?,?)";
 constexpr const char* kUpsertDomain =
     "INSERT INTO domains (domain, messages, first_date, last_date, dkim_pass, dkim_fail, dkim_none,"
     " dmarc_pass, dmarc_fail, spf_pass, dmarc_policy) VALUES (?,1,?,?,?,?,?,?,?,?,?)"
@@ -164,6 +166,19 @@ class Statement {
   int n_ = 0;
 };
 
+// ARC seals and message signatures that passed with a key others can hold (key_trust not ok).
+int64_t UntrustedArcPasses(const JsonValue& arc) {
+  int64_t n = 0;
+  for (const JsonValue& hop : arc["hops"].items()) {
+    for (const char* part : {"seal", "message_signature"}) {
+      const JsonValue& check = hop[part];
+      const JsonValue* trust = check.Find("key_trust");
+      n += check["result"].AsString() == "pass" && trust != nullptr && trust->AsString() != "ok";
+    }
+  }
+  return n;
+}
+
 // The message's DKIM outcome in one word: pass when any signature passes, none when unsigned,
 // otherwise the first signature's result (fail, permerror, temperror, neutral, policy).
 std::string DkimSummary(const JsonValue& dkim) {
@@ -208,6 +223,21 @@ Result<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path) 
     }
   }
   if (Status s = store->Exec(kSchema); !s.ok()) return s;
+  // Databases written before key trust existed lack these columns; CREATE IF NOT EXISTS keeps the
+  // old table, so add them.
+  struct Added {
+    const char* table;
+    const char* column;
+    const char* type;
+  };
+  for (const Added& a :
+       {Added{"signatures", "key_trust", "TEXT"}, Added{"signatures", "key_window", "TEXT"},
+        Added{"arc", "untrusted_key_passes", "INTEGER"}}) {
+    if (store->HasColumn(a.table, a.column)) continue;
+    const std::string sql =
+        std::string("ALTER TABLE ") + a.table + " ADD COLUMN " + a.column + " " + a.type;
+    if (Status s = store->Exec(sql.c_str()); !s.ok()) return s;
+  }
   if (Status s = store->Prepare(); !s.ok()) return s;
   return store;
 }
@@ -225,6 +255,20 @@ Status ResultStore::Exec(const char* sql) {
     return Status::Error("sqlite: " + text);
   }
   return Status::Ok();
+}
+
+bool ResultStore::HasColumn(const char* table, const char* column) {
+  sqlite3_stmt* stmt = nullptr;
+  const std::string sql = std::string("PRAGMA table_info(") + table + ")";
+  bool found = false;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    while (!found && sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char* name = sqlite3_column_text(stmt, 1);
+      found = name != nullptr && std::string_view(reinterpret_cast<const char*>(name)) == column;
+    }
+  }
+  sqlite3_finalize(stmt);
+  return found;
 }
 
 Status ResultStore::Prepare() {
@@ -330,6 +374,7 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
     st.signature.Int(sig["key_bits"].AsInt()).JsonText(sig["key_source"]);
     st.signature.Int(sig["testing"].AsBool()).Int(sig["expired"].AsBool());
     st.signature.Int(sig["weak"].AsBool()).Int(sig["future"].AsBool());
+    st.signature.JsonText(sig["key_trust"]).JsonText(sig["key_window"]);
     if (Status s = st.signature.Run(); !s.ok()) return s;
 
     const std::string& d = sig["d"].AsString();
@@ -374,6 +419,7 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
   if (arc.is_object()) {
     st.arc.Int(message).JsonText(arc["result"]).JsonInt(arc["instances"]);
     st.arc.JsonInt(arc["oldest_pass"]).JsonText(arc["reason"]);
+    st.arc.Int(UntrustedArcPasses(arc));
     if (Status s = st.arc.Run(); !s.ok()) return s;
   }
   if (!from_domain.empty()) {

@@ -50,6 +50,7 @@ class ResultStore {
  private:
   ResultStore() = default;
   Status Exec(const char* sql);
+  bool HasColumn(const char* table, const char* column);
   Status Prepare();
   Status AddRecord(const MessageRecord& record);
 

@@ -52,7 +52,9 @@ Result<std::vector<SelectorUse>> SelectorsSeen(sqlite3* db, const std::string& f
   Result<std::vector<std::vector<std::string>>> rows =
       QueryRows(db,
                 "SELECT s.d, s.s, coalesce(s.a, ''), s.key_bits, coalesce(min(m.date), ''), "
-                "coalesce(max(m.date), ''), count(*), sum(s.result = 'pass') "
+                "coalesce(max(m.date), ''), count(*), sum(s.result = 'pass'), "
+                "coalesce(sum(s.result = 'pass' AND s.key_trust <> 'ok'), 0), "
+                "coalesce(group_concat(DISTINCT nullif(s.key_trust, 'ok')), '') "
                 "FROM signatures s JOIN messages m ON s.message = m.id "
                 "WHERE m.from_domain = ? AND s.d IS NOT NULL AND s.s IS NOT NULL "
                 "GROUP BY s.d, s.s, s.a, s.key_bits ORDER BY s.d, s.s, min(m.date)",
@@ -69,6 +71,8 @@ Result<std::vector<SelectorUse>> SelectorsSeen(sqlite3* db, const std::string& f
     use.last_date = row[5];
     use.signatures = std::strtoll(row[6].c_str(), nullptr, 10);
     use.passes = std::strtoll(row[7].c_str(), nullptr, 10);
+    use.untrusted_passes = std::strtoll(row[8].c_str(), nullptr, 10);
+    use.key_trust = row[9];
     out.push_back(std::move(use));
   }
   return out;

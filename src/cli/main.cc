@@ -5,6 +5,7 @@
 
 #include "cli/bundle_command.h"
 #include "cli/domains_command.h"
+#include "cli/keys_command.h"
 #include "cli/options.h"
 #include "cli/recover_command.h"
 #include "cli/scaleout_commands.h"
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
       return mv::RunKeygen(*options);
     case mv::Options::Command::kBundle:
       return mv::RunBundle(*options);
+    case mv::Options::Command::kKeys:
+      return mv::RunKeys(*options);
   }
   return 2;
 }

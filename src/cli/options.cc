@@ -193,7 +193,9 @@ constexpr OptionSpec kOptions[] = {
        o->dns.record_file = std::string(v);
        return Status::Ok();
      }},
-    {"keys", 0, "FILE", "historical DKIM keys (TXT records in master-file syntax), asked first",
+    {"keys", 0, "FILE",
+     "historical DKIM keys, asked first: TXT records in master-file syntax, or a key archive "
+     "(.json or .csv: domain, selector, firstSeenAt, lastSeenAt, value)",
      [](std::string_view v, Options* o) {
        o->dns.keys_file = std::string(v);
        return Status::Ok();
@@ -290,6 +292,26 @@ constexpr OptionSpec kOptions[] = {
      }},
     {"top", 0, "N", "scan --html: sending domains in the per-domain chart (default 20)",
      [](std::string_view v, Options* o) { return SetCount("top", v, 1, 100000, &o->top_domains); }},
+    {"compromised-keys", 0, "FILE",
+     "more fingerprints of keys whose private half is public (repeatable; format of "
+     "data/compromised-keys.txt)",
+     [](std::string_view v, Options* o) {
+       o->compromised_keys_files.emplace_back(v);
+       return Status::Ok();
+     }},
+    {"known-moduli", 0, "FILE",
+     "RSA moduli (hex, one per line) that take part in the shared-prime check (repeatable)",
+     [](std::string_view v, Options* o) {
+       o->known_moduli_files.emplace_back(v);
+       return Status::Ok();
+     }},
+    {"keys-export", 0, "FILE",
+     "scan: write every key that verified a signature, with first/last signature time, as a key "
+     "archive JSON (readable by --keys)",
+     [](std::string_view v, Options* o) {
+       o->keys_export_file = std::string(v);
+       return Status::Ok();
+     }},
     {"json", 0, nullptr, "domains: write JSON instead of a table",
      [](std::string_view, Options* o) {
        o->json = true;
@@ -328,7 +350,8 @@ Status SetCommand(std::string_view word, Options* o) {
       {"domains", Options::Command::kDomains},
       {"recover-keys", Options::Command::kRecoverKeys},
       {"keygen", Options::Command::kKeygen},
-      {"bundle", Options::Command::kBundle}};
+      {"bundle", Options::Command::kBundle},
+      {"keys", Options::Command::kKeys}};
   for (const auto& [name, command] : kCommands) {
     if (word != name) continue;
     if (o->command == Options::Command::kScan) o->command = command;
@@ -412,6 +435,12 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
     return Status::Error("domains needs --db FILE or at least one DOMAIN");
   if (options.command == Options::Command::kPlan && options.inputs.empty())
     return Status::Error("plan needs at least one PATH");
+  if (options.command == Options::Command::kKeys &&
+      (options.inputs.empty() || (options.inputs[0] != "export" && options.inputs[0] != "audit")))
+    return Status::Error("keys needs a subcommand: export PATH... or audit");
+  if (options.command == Options::Command::kKeys && options.inputs[0] == "export" &&
+      options.inputs.size() < 2)
+    return Status::Error("keys export needs at least one PATH");
   if (options.command == Options::Command::kRecoverKeys && options.inputs.empty())
     return Status::Error("recover-keys needs at least one PATH");
   return options;
@@ -501,6 +530,8 @@ std::string HelpText() {
       "       mailverify bundle verify DIR [--pubkey FILE] [--tsa-ca FILE] [--replay]\n"
       "       mailverify bundle timestamp-request DIR -o req.tsq\n"
       "       mailverify bundle add-timestamp DIR resp.tsr\n"
+      "       mailverify keys export [scan options] PATH... [-o keys.json]\n"
+      "       mailverify keys audit (--keys FILE | --dns-zone FILE | --known-moduli FILE)...\n"
       "       mailverify --help | --version\n"
       "\n"
       "Reads every message of the given mbox files, Maildir trees, .eml files and directories\n"

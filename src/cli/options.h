@@ -30,7 +30,8 @@ struct Options {
     kRecoverKeys,
     kDomains,
     kKeygen,
-    kBundle
+    kBundle,
+    kKeys  // keys export | keys audit (the first input is the subcommand)
   };
   Command command = Command::kScan;
   std::vector<std::string> inputs;  // paths; "-" is stdin
@@ -71,6 +72,11 @@ struct Options {
   std::vector<std::string> recover_selectors;
   double max_seconds_per_key = 600;
   EvidenceOptions evidence;  // hashes, manifest, bundle (docs/EVIDENCE.md)
+  // Key trust (src/keytrust/): more published-private-key fingerprints and known moduli for the
+  // shared-prime check; scan --keys-export: write the keys used as a key archive JSON.
+  std::vector<std::string> compromised_keys_files;
+  std::vector<std::string> known_moduli_files;
+  std::string keys_export_file;
 };
 
 // The archive reader's settings these options ask for (scan and the shard planner must agree).

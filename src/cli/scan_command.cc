@@ -15,6 +15,7 @@
 #include "audit/result_store.h"
 #include "cli/evidence_run.h"
 #include "cli/input_size.h"
+#include "cli/keys_command.h"
 #include "cli/progress_line.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
@@ -170,7 +171,17 @@ int RunScan(const Options& given) {
   pipeline_options.header_limits = options.header_limits;
   Pipeline pipeline(pipeline_options, &(*dns)->resolver());
   if (const MessageCheck* hash = (*evidence)->hash_check()) pipeline.AddCheck(hash);
-  AuthCheck auth_check(&(*dns)->resolver(), MakeAuthCheckOptions(options));
+  KeyTrust key_trust;
+  if (Status st = SetUpKeyTrust(options, (*dns)->memory_sources(), &key_trust); !st.ok()) {
+    std::fprintf(stderr, "mailverify: %s\n", st.message().c_str());
+    if (out != stdout) std::fclose(out);
+    return 2;
+  }
+  KeyUsageLog key_usage;
+  AuthCheckOptions check_options = MakeAuthCheckOptions(options);
+  check_options.key_trust = &key_trust;
+  if (!options.keys_export_file.empty()) check_options.key_usage = &key_usage;
+  AuthCheck auth_check(&(*dns)->resolver(), std::move(check_options));
   pipeline.AddCheck(&auth_check);
   BounceCheck bounce_check;
   pipeline.AddCheck(&bounce_check);
@@ -220,6 +231,9 @@ int RunScan(const Options& given) {
     status = Status::Error("cannot write " + out_name + ": " + std::strerror(errno));
   }
   progress.Clear();
+  if (!options.keys_export_file.empty() && status.ok()) {
+    status = key_usage.Write(options.keys_export_file);
+  }
   if (Status flushed = (*dns)->Flush(); !flushed.ok() && status.ok()) status = flushed;
   if (status.ok()) status = (*evidence)->Finish(summary);
 
@@ -230,6 +244,7 @@ int RunScan(const Options& given) {
   if (!options.quiet) {
     std::fputs(summary.Format(progress.ElapsedSeconds()).c_str(), stderr);
     std::fputs(FormatDnsStats(**dns).c_str(), stderr);
+    std::fputs(FormatLateFindings(key_trust).c_str(), stderr);
   }
 
   const bool inputs_ok = reader.failed_inputs().empty() && summary.input_errors() == 0;

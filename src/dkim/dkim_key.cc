@@ -178,6 +178,7 @@ DkimKeyParse ParseDkimKeyRecord(std::string_view record) {
   }
   key->pkey.reset(pkey);
   key->bits = key->type == DkimKeyType::kEd25519 ? 256 : EVP_PKEY_get_bits(pkey);
+  key->record = std::string(record);
   DkimKeyParse out;
   out.reason = DkimReason::kOk;
   out.key = std::move(key);

@@ -58,6 +58,7 @@ struct DkimKey {
   bool allows_sha1 = true;                         // h= (absent: every hash)
   bool allows_sha256 = true;
   bool email_service = true;  // s= (absent, "*" or a list containing "email")
+  std::string record;         // the TXT record parsed: key-trust cache key, `keys export`
 
   bool Allows(DkimHash hash) const { return hash == DkimHash::kSha1 ? allows_sha1 : allows_sha256; }
 };

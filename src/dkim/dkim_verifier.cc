@@ -5,6 +5,7 @@
 #include "dkim/body_hasher.h"
 #include "dkim/dkim_signature.h"
 #include "dkim/header_hash.h"
+#include "dns/key_archive.h"
 
 namespace mv {
 namespace {
@@ -20,8 +21,9 @@ struct Pending {
   DkimResult* result = nullptr;
   std::vector<std::shared_ptr<const DkimKey>> keys;  // every usable key at the name
   std::vector<std::string> comments;                 // each key record's zone-file comment
-  std::shared_ptr<const DkimKey> key;                // the one reported: the verifying one
-  int hasher = -1;  // index into the body hashers (0 simple, 1 relaxed)
+  std::vector<std::shared_ptr<const KeyArchiveWindow>> windows;  // each key's archive window
+  std::shared_ptr<const DkimKey> key;  // the one reported: the verifying one
+  int hasher = -1;                     // index into the body hashers (0 simple, 1 relaxed)
   size_t target = 0;
 };
 
@@ -110,10 +112,12 @@ bool ObtainKeys(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
     if (reason == DkimReason::kOk) {
       p->keys.push_back(parsed.key);
       p->comments.push_back(rec.comment);
+      p->windows.push_back(rec.window);
     } else if (!any) {
       first_reason = reason;
       first_detail = std::move(detail);
       if (parsed.key) r->key_bits = parsed.key->bits;
+      r->key = parsed.key;
     }
     any = true;
   }
@@ -125,6 +129,8 @@ bool ObtainKeys(DnsResolver* resolver, DkimKeyCache* cache, Pending* p) {
   r->key_bits = p->key->bits;
   r->testing = p->key->testing;
   r->key_comment = p->comments.front();
+  r->key = p->key;
+  r->key_seen = p->windows.front();
   return true;
 }
 
@@ -206,6 +212,7 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
       if (p.keys[k]->bits > options_.max_key_bits) {
         p.keys.erase(p.keys.begin() + static_cast<ptrdiff_t>(k));
         p.comments.erase(p.comments.begin() + static_cast<ptrdiff_t>(k));
+        p.windows.erase(p.windows.begin() + static_cast<ptrdiff_t>(k));
       }
     }
     if (p.keys.empty()) {
@@ -216,6 +223,8 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
     }
     p.key = p.keys.front();
     r->key_comment = p.comments.front();
+    r->key = p.key;
+    r->key_seen = p.windows.front();
     pending.push_back(std::move(p));
   }
   if (pending.empty()) return results;
@@ -283,6 +292,8 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
         r->key_bits = p.key->bits;
         r->testing = p.key->testing;
         r->key_comment = p.comments[k];
+        r->key = p.key;
+        r->key_seen = p.windows[k];
         verified = true;
       }
     }
@@ -343,6 +354,20 @@ void WriteDkimJson(const std::vector<DkimResult>& results, JsonWriter* json) {
     json->Field("body_bytes_signed", r.body_bytes_signed)
         .Field("body_bytes_total", r.body_bytes_total);
     json->Field("verified_at", r.verified_at);
+    if (!r.key_trust.empty()) {
+      json->Field("key_trust", r.key_trust);
+      json->Key("key_trust_detail").BeginArray();
+      for (const std::string& d : r.key_trust_detail) json->String(d);
+      json->EndArray();
+    }
+    if (r.key_seen) {
+      json->Key("key_seen").BeginObject();
+      json->Field("first", FormatArchiveTime(r.key_seen->first_seen))
+          .Field("last", FormatArchiveTime(r.key_seen->last_seen))
+          .Field("archive", r.key_seen->archive);
+      json->EndObject();
+    }
+    if (!r.key_window.empty()) json->Field("key_window", r.key_window);
     if (r.testing) json->Field("testing", true);
     if (r.expired) json->Field("expired", true);
     if (r.weak) json->Field("weak", true);

@@ -47,14 +47,22 @@ struct DkimResult {
   std::string d, s, a, c, i;
   std::optional<uint64_t> l, t, x;
   std::vector<std::string> h;
-  std::string b;  // b= as written without FWS, for Authentication-Results' header.b; "" if none
-  int key_bits = 0;         // 0 when no key was obtained
+  std::string b;     // b= as written without FWS, for Authentication-Results' header.b; "" if none
+  int key_bits = 0;  // 0 when no key was obtained
   std::string key_source;   // DnsAnswer::source of the key ("dns", "zone", "keys"), empty if none
   std::string key_comment;  // the zone file's comment above the key used (e.g. recover-keys' proof)
-  bool testing = false;     // the key has t=y
-  bool expired = false;     // x= is past, whatever the crypto result
-  bool weak = false;        // rsa-sha1 or an RSA key under 1024 bits (RFC 8301)
-  bool future = false;      // t= is later than the verification time plus the allowed skew
+  std::shared_ptr<const DkimKey> key;  // the key reported (the verifying one), null if none
+  // A key archive's window for that key (--keys JSON/CSV), null otherwise.
+  std::shared_ptr<const KeyArchiveWindow> key_seen;
+  // Filled by the caller (verify/auth_check) and only written when set: the key-trust verdict
+  // (keytrust/key_trust.h) with its findings, and "inside"/"outside" the archive window.
+  std::string key_trust;
+  std::vector<std::string> key_trust_detail;
+  std::string key_window;
+  bool testing = false;            // the key has t=y
+  bool expired = false;            // x= is past, whatever the crypto result
+  bool weak = false;               // rsa-sha1 or an RSA key under 1024 bits (RFC 8301)
+  bool future = false;             // t= is later than the verification time plus the allowed skew
   uint64_t body_bytes_signed = 0;  // canonical body bytes covered: min(l=, body_bytes_total)
   uint64_t body_bytes_total = 0;   // canonical body length
   int64_t verified_at = 0;         // the verification time used

@@ -1,5 +1,6 @@
 #include "dns/dns_stack.h"
 
+#include "dns/key_archive.h"
 #include "dns/layered_resolver.h"
 #include "dns/memory_source.h"
 #include "dns/recording_resolver.h"
@@ -22,6 +23,13 @@ class BuiltDnsStack : public DnsStack {
 
   std::string description() const override { return description_; }
 
+  std::vector<const MemoryDnsSource*> memory_sources() const override {
+    std::vector<const MemoryDnsSource*> out;
+    if (keys_) out.push_back(keys_.get());
+    if (zone_) out.push_back(zone_.get());
+    return out;
+  }
+
   Status Build(const DnsOptions& options) {
     DnsResolver* source = nullptr;
     if (!options.zone_files.empty()) {
@@ -41,7 +49,9 @@ class BuiltDnsStack : public DnsStack {
     }
     if (!options.keys_file.empty()) {
       keys_ = std::make_unique<MemoryDnsSource>("keys");
-      Status st = LoadZoneFile(options.keys_file, keys_.get());
+      Status st = IsKeyArchivePath(options.keys_file)
+                      ? LoadKeyArchive(options.keys_file, keys_.get())
+                      : LoadZoneFile(options.keys_file, keys_.get());
       if (!st.ok()) return st;
       layered_ = std::make_unique<LayeredResolver>(keys_.get(), source);
       source = layered_.get();

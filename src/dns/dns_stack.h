@@ -13,6 +13,7 @@
 
 #include "dns/dns_cache.h"
 #include "dns/live_source.h"
+#include "dns/memory_source.h"
 #include "dns/resolver.h"
 #include "util/status.h"
 
@@ -20,9 +21,9 @@ namespace mv {
 
 struct DnsOptions {
   std::vector<std::string> zone_files;  // --dns-zone (repeatable): answer from these only
-  std::string keys_file;                // --keys: historical DKIM keys, consulted first
-  std::string record_file;              // --dns-record: write every answer used here
-  LiveDnsOptions live;                  // when zone_files is empty
+  std::string keys_file;    // --keys: historical DKIM keys (zone, or .json/.csv archive), first
+  std::string record_file;  // --dns-record: write every answer used here
+  LiveDnsOptions live;      // when zone_files is empty
   DnsCacheOptions cache;
 };
 
@@ -37,6 +38,9 @@ class DnsStack {
   virtual Status Flush() = 0;
   // "zone", "dns" or "keys+zone", ... for the run summary.
   virtual std::string description() const = 0;
+  // The in-memory layers (--keys, then --dns-zone), so that key checks can see every key record
+  // before the scan; empty for live DNS without --keys.
+  virtual std::vector<const MemoryDnsSource*> memory_sources() const = 0;
 };
 
 Result<std::unique_ptr<DnsStack>> BuildDnsStack(const DnsOptions& options);

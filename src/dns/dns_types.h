@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,14 @@ std::string_view DnsStatusName(DnsStatus status);  // "ok", "nxdomain", "nodata"
 // The status named `name` (as DnsStatusName spells it); false when unknown.
 bool DnsStatusFromName(std::string_view name, DnsStatus* status);
 
+// When a public key archive (a JSON or CSV --keys file, see key_archive.h) saw a key published:
+// the first and last time, in Unix seconds, and the archive's name (its file name).
+struct KeyArchiveWindow {
+  int64_t first_seen = 0;
+  int64_t last_seen = 0;
+  std::string archive;
+};
+
 struct DnsRecord {
   DnsType type = DnsType::kTxt;
   uint32_t ttl = 0;
@@ -47,6 +56,8 @@ struct DnsRecord {
   // Zone files only: the comment lines right above the record, without ';' (joined with "\n").
   // A --keys file says there where a historical key came from; DKIM results report it.
   std::string comment;
+  // Key archives only: when the archive saw this key record; null for every other record.
+  std::shared_ptr<const KeyArchiveWindow> window = nullptr;
 
   std::string JoinedTxt() const;  // the TXT strings concatenated with nothing between them
   // The same text without a copy when the record is one string (most are): a view of that string,

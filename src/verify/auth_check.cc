@@ -102,11 +102,12 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const HeaderIndex& headers = msg.headers;
   const int64_t now = VerificationTime(headers);
 
-  const std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
+  std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
   SpfOptions spf_options = options_.spf;
   spf_options.evaluator.now = now;
   const SpfOutcome spf = SpfCheck(headers, *resolver_, spf_options);
-  const ArcResult arc = arc_.Validate(headers);
+  ArcResult arc = arc_.Validate(headers);
+  AnnotateKeys(headers, &dkim, &arc, record);
 
   DmarcInput dmarc_input;
   dmarc_input.from_values = FromFieldValues(headers);

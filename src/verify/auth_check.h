@@ -11,6 +11,8 @@
 #include "arc/arc_validator.h"
 #include "dkim/dkim_verifier.h"
 #include "dmarc/dmarc_evaluator.h"
+#include "keytrust/key_trust.h"
+#include "keytrust/key_usage_log.h"
 #include "pipeline/message_check.h"
 #include "spf/spf_check.h"
 
@@ -32,6 +34,10 @@ struct AuthCheckOptions {
   // --dmarc-rules: RFC 9989 or RFC 7489, or (auto) whichever was in force at each message's
   // verification time.
   DmarcRulesChoice dmarc_rules = DmarcRulesChoice::kAuto;
+  // Optional, owned by the caller and shared by all threads: key-trust verdicts for every DKIM and
+  // ARC key found (dkim[].key_trust), and the log `keys export` writes.
+  KeyTrust* key_trust = nullptr;
+  KeyUsageLog* key_usage = nullptr;
 };
 
 class AuthCheck : public MessageCheck {
@@ -45,6 +51,9 @@ class AuthCheck : public MessageCheck {
 
  private:
   int64_t VerificationTime(const HeaderIndex& headers) const;
+  // Key trust, archive windows and key usage for each signature (verify/key_annotations.cc).
+  void AnnotateKeys(const HeaderIndex& headers, std::vector<DkimResult>* dkim, ArcResult* arc,
+                    MessageRecord* record) const;
 
   DnsResolver* resolver_;
   AuthCheckOptions options_;
