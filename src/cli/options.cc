@@ -99,8 +99,8 @@ constexpr OptionSpec kOptions[] = {
      "jsonl (default): one JSON object per message; ar: one Authentication-Results header",
      ParseFormat},
     {"at", 0, "TIME",
-     "verification time for x=/t=: unix seconds, ISO 8601, 'received' (topmost Received of each "
-     "message) or 'now' (default)",
+     "verification time for x=/t=: unix seconds, ISO 8601, 'received' (the store's receive time, "
+     "else the topmost Received of each message) or 'now' (default)",
      ParseAt},
     {"strict", 0, nullptr, "RFC 8301 strictly: rsa-sha1 and RSA keys under 1024 bits fail",
      [](std::string_view, Options* o) {

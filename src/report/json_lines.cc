@@ -31,6 +31,7 @@ void AppendStoreFields(JsonWriter& w, const Provenance& p) {
   }
   if (p.uid) w.Field("uid", static_cast<uint64_t>(*p.uid));
   if (p.uidvalidity) w.Field("uidvalidity", static_cast<uint64_t>(*p.uidvalidity));
+  if (!p.gmail_thread_id.empty()) w.Field("gmail_thread_id", p.gmail_thread_id);
 }
 
 // The inverse of AppendStoreFields, so that a merged record is written exactly as it was read.
@@ -55,6 +56,7 @@ void ReadStoreFields(const JsonValue& doc, Provenance* p) {
   if (const JsonValue* v = doc.Find("uidvalidity"); v != nullptr && !v->is_null()) {
     p->uidvalidity = static_cast<uint32_t>(v->AsInt());
   }
+  p->gmail_thread_id = text("gmail_thread_id");
 }
 
 }  // namespace

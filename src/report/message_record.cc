@@ -57,6 +57,7 @@ void FillBasicFields(const RawMessage& message, const HeaderIndex& headers, Mess
     if (record->error.empty()) record->error = "input could not be read";
     return;
   }
+  record->AddError(message.store_warning);
   record->AddError(headers.error());
   if (const HeaderField* f = headers.First("Message-ID"))
     record->message_id = UnfoldAndTrim(f->value);

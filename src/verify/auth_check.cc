@@ -2,6 +2,7 @@
 
 #include "arc/arc_json.h"
 #include "authres/authentication_results.h"
+#include "dkim/body_unavailable.h"
 #include "dmarc/dmarc_json.h"
 #include "report/mail_date.h"
 #include "util/json_writer.h"
@@ -39,8 +40,10 @@ AuthCheck::AuthCheck(DnsResolver* resolver, AuthCheckOptions options)
       arc_(resolver, keys_),
       dmarc_(resolver) {}
 
-int64_t AuthCheck::VerificationTime(const HeaderIndex& headers) const {
+int64_t AuthCheck::VerificationTime(const HeaderIndex& headers,
+                                    const Provenance& provenance) const {
   if (options_.time_mode == VerifyTimeMode::kReceived) {
+    if (provenance.received_at) return *provenance.received_at;  // the store's own record
     if (const HeaderField* received = headers.First("Received")) {
       if (std::optional<int64_t> t = ReceivedTime(received->value)) return *t;
     }
@@ -63,9 +66,10 @@ void AuthCheck::CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuesti
 
 void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const HeaderIndex& headers = msg.headers;
-  const int64_t now = VerificationTime(headers);
+  const int64_t now = VerificationTime(headers, msg.raw.provenance);
 
-  const std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
+  std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
+  if (msg.raw.provenance.mime == "incomplete") MarkBodyUnavailable(&dkim);
   SpfOptions spf_options = options_.spf;
   spf_options.evaluator.now = now;
   const SpfOutcome spf = SpfCheck(headers, *resolver_, spf_options);
