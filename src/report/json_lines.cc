@@ -111,12 +111,14 @@ Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
   r.date = optional("date");
   r.date_raw = optional("date_raw");
   // Everything after the basic fields is a check's member, kept as serialised JSON in its order.
-  static constexpr std::string_view kBasic[] = {"source",     "index",         "offset",
-                                                "size",       "source_format", "folder",
-                                                "mime",       "received_at",   "received_at_source",
-                                                "labels",     "uid",           "uidvalidity",
-                                                "message_id", "from",          "subject",
-                                                "date",       "date_raw",      "error"};
+  static constexpr std::string_view kBasic[] = {
+      "source",         "index",         "offset",
+      "size",           "source_format", "folder",
+      "mime",           "received_at",   "received_at_source",
+      "labels",         "uid",           "uidvalidity",
+      "message_id",     "from",          "subject",
+      "date",           "date_raw",      "error",
+      "gmail_thread_id"};
   for (const auto& [key, value] : doc->members()) {
     bool basic = false;
     for (std::string_view b : kBasic) basic = basic || key == b;
