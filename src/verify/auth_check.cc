@@ -6,6 +6,7 @@
 #include "dmarc/dmarc_json.h"
 #include "report/mail_date.h"
 #include "util/json_writer.h"
+#include "verify/mbox_quoting_check.h"
 
 namespace mv {
 namespace {
@@ -70,10 +71,15 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
 
   std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
   if (msg.raw.provenance.mime == "incomplete") MarkBodyUnavailable(&dkim);
+  // An mbox body whose "From " lines were quoted another way is read that way for DKIM and ARC.
+  const MboxQuotingOutcome quoting = ResolveMboxQuoting(msg, dkim_, now, &dkim);
+  const HeaderIndex requoted =
+      quoting.message.empty() ? HeaderIndex() : HeaderIndex::Build(quoting.message);
+  if (!quoting.reading.empty()) record->AddMember("mbox_quoting", "\"" + quoting.reading + "\"");
   SpfOptions spf_options = options_.spf;
   spf_options.evaluator.now = now;
   const SpfOutcome spf = SpfCheck(headers, *resolver_, spf_options);
-  const ArcResult arc = arc_.Validate(headers);
+  const ArcResult arc = arc_.Validate(quoting.message.empty() ? headers : requoted);
 
   DmarcInput dmarc_input;
   dmarc_input.from_values = FromFieldValues(headers);
