@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "archive/apple_mail_export.h"
 #include "archive/mh_folder.h"
 #include "archive/thunderbird_folder.h"
 
@@ -163,6 +164,10 @@ bool DirectoryWalker::ListPlain(Frame* frame, std::string* error) {
     return true;
   }
   const bool mailbox_dir = frame->dir.ends_with(".mbox");
+  if (IsAppleMailExportMailbox(frame->dir, files)) {
+    frame->store = Store::kAppleMailExport;
+    frame->folder = AppleMailExportFolder(frame->relative.empty() ? root_name_ : frame->relative);
+  }
   std::vector<Item> items;
   for (Listed& l : listed) {
     const std::string path = frame->dir + "/" + l.name;
@@ -178,6 +183,10 @@ bool DirectoryWalker::ListPlain(Frame* frame, std::string* error) {
   for (Item& item : items) {
     if (frame->store == Store::kThunderbird && item.kind == Item::kFile &&
         IsThunderbirdBookkeepingName(item.name)) {
+      continue;
+    }
+    if (frame->store == Store::kAppleMailExport && item.kind == Item::kFile &&
+        IsAppleMailExportIndexName(item.name)) {
       continue;
     }
     frame->items.push_back(std::move(item));
@@ -209,6 +218,8 @@ bool DirectoryWalker::Next(WalkEntry* out) {
         out->path = std::move(path);
         if (top.store == Store::kThunderbird) {
           out->folder = ThunderbirdMailboxName(Join(top.relative, item.name));
+        } else if (top.store == Store::kAppleMailExport) {
+          out->folder = top.folder;
         }
         return true;
       case Item::kMaildirFile:

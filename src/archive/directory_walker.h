@@ -15,6 +15,8 @@
 //  - In an Apple Mail store, `Attachments/` beside `Messages/` holds the parts of .partial.emlx
 //    files (read through them, partial_emlx.h), and `Info.plist` in a `.mbox` directory is
 //    Mail's mailbox settings: neither is walked as mail.
+//  - A `NAME.mbox` directory holding a file `mbox` is a mailbox exported by Apple Mail
+//    (apple_mail_export.h): its `table_of_contents` index is skipped; folder: the mailbox path.
 // Other directories are walked recursively in byte order of names, skipping names that start
 // with '.', symbolic links to directories, and anything that is not a regular file.
 #pragma once
@@ -45,7 +47,7 @@ class DirectoryWalker {
     std::string name;  // relative to the frame's directory
     enum Kind { kFile, kMaildirFile, kMhFile, kDir, kMaildir } kind;
   };
-  enum class Store { kPlain, kMaildir, kMh, kThunderbird };
+  enum class Store { kPlain, kMaildir, kMh, kThunderbird, kAppleMailExport };
   struct Frame {
     std::string dir;
     std::string relative;  // `dir` below the root ("" for the root itself)

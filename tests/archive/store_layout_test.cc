@@ -1,5 +1,6 @@
 // Directory-shaped mail stores and the store facts of every reader: MH folders, Thunderbird
-// folders (mbox + .msf), Maildir, plain mbox and .eml, Gmail Takeout's X-GM-THRID/X-Gmail-Labels.
+// folders (mbox + .msf), Apple Mail's exported mailboxes, Maildir, plain mbox and .eml, Gmail
+// Takeout's X-GM-THRID/X-Gmail-Labels.
 // Samples from public projects (samples/SOURCES.md), compared with what their own tools list.
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "archive/apple_mail_export.h"
 #include "archive/gmail_takeout.h"
 #include "archive/mh_folder.h"
 #include "archive/thunderbird_folder.h"
@@ -199,6 +201,48 @@ TEST(ThunderbirdFolders, AnMsfNameWithoutMorkContentIsRead) {
   const std::vector<StoreRecord> records = ReadStore({dir.path()});
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].provenance.source_format, "eml");
+}
+
+// Mail's table_of_contents names each message's sender and subject in the order of the mbox
+// beside it: every record's From and Subject must be found there, in that order.
+void ExpectListedInTableOfContents(const std::vector<StoreRecord>& records,
+                                   const std::string& toc_path) {
+  const std::string toc = ReadFile(toc_path);
+  size_t at = 0;
+  for (const StoreRecord& r : records) {
+    const Envelope e = EnvelopeOf(r.bytes);
+    at = toc.find(e.from, at);
+    ASSERT_NE(at, std::string::npos) << e.from;
+    at = toc.find(e.subject, at + e.from.size());
+    ASSERT_NE(at, std::string::npos) << e.subject;
+    at += e.subject.size();
+  }
+}
+
+TEST(AppleMailExport, MboxBesideTableOfContents) {
+  const std::string root = kSamples + "/mbox-applemail-export";
+  const std::vector<StoreRecord> records = ReadStore({root});
+  // Six + one "From " lines; the two binary indexes are not messages.
+  ASSERT_EQ(records.size(), 7u);
+  ExpectAllMessages(records);
+  const std::vector<StoreRecord> inbox(records.begin() + 1, records.end());
+  const std::vector<StoreRecord> sub(records.begin(), records.begin() + 1);
+  EXPECT_EQ(records[0].provenance.folder, "INBOX/TopFolder/Subfolder1");  // "INBOX" < "INBOX.mbox"
+  for (const StoreRecord& r : inbox) {
+    EXPECT_EQ(r.provenance.folder, "INBOX");
+    EXPECT_EQ(r.provenance.source_format, "mbox");
+  }
+  ExpectListedInTableOfContents(inbox, root + "/INBOX.mbox/table_of_contents");
+  ExpectListedInTableOfContents(sub, root + "/INBOX/TopFolder/Subfolder1.mbox/table_of_contents");
+  EXPECT_EQ(EnvelopeOf(inbox[1].bytes), (Envelope{"Alice Autoresponder <hello@autocrypt.dev>",
+                                                  "Re: Autocrypt was successfully installed!",
+                                                  "Thu, 24 Oct 2019 03:13:15 -0000"}));
+  // The mailbox given itself is named after its directory.
+  EXPECT_EQ(ReadStore({root + "/INBOX.mbox"})[0].provenance.folder, "INBOX");
+  EXPECT_EQ(AppleMailExportFolder("A.mbox/B.mbox"), "A/B");
+  // A ".mbox" directory without a file "mbox" (Apple Mail's own library) is not an export.
+  EXPECT_FALSE(IsAppleMailExportMailbox("x/Inbox.mbox", {"Info.plist"}));
+  EXPECT_TRUE(IsAppleMailExportMailbox("x/Inbox.mbox", {"mbox", "table_of_contents"}));
 }
 
 TEST(GmailTakeout, SeparatorsOfTheSample) {
