@@ -131,6 +131,8 @@ def main():
         check("single.eml dkim", r["dkim"][0]["result"], "pass")
         check("single.eml --at received uses Received", r["dkim"][0]["verified_at"], RECEIVED_TIME)
         check("single.eml format", r.get("source_format"), "eml")
+        check("single.eml received", (r.get("received_at"), r.get("received_at_source")),
+              (RECEIVED_TIME, "received-header"))  # an .eml keeps no receive time of its own
         r = by_name["2.partial.emlx"]
         check("2.partial dkim", [(d["result"], d["reason"]) for d in r["dkim"]], [("pass", "ok")])
         check("2.partial store", (r.get("source_format"), r.get("mime")),
