@@ -7,6 +7,7 @@
 #include "archive/emlx_reader.h"
 #include "archive/gmail_takeout.h"
 #include "archive/mapped_window.h"
+#include "archive/mozilla_status.h"
 
 namespace mv {
 
@@ -121,6 +122,7 @@ bool FileReader::Next(RawMessage* out) {
     ++index_;
     if (!out->read_error.empty()) out->read_error = path_ + ": " + out->read_error;
     ReadGmailTakeoutFields(out->bytes, &out->provenance);
+    ReadMozillaStatusFields(out->bytes, &out->provenance, &out->store_warning);
   }
   return true;
 }

@@ -170,6 +170,28 @@ def main():
         check("takeout thread", records[3].get("gmail_thread_id"), "1773664405479613205")
         check("takeout format", records[3].get("source_format"), "mbox")
 
+        # A Thunderbird folder: the client's X-Mozilla-* fields in front of the signed message
+        # (never signed). A message kept Partial (0x0400: POP download limit) lost its body's end:
+        # body-unavailable, not fail; a deleted one not yet compacted away is labelled \Deleted.
+        mozilla = b"X-Mozilla-Status: %s\nX-Mozilla-Status2: 00000000\nX-Mozilla-Keys: %s\n"
+        head, sep, _ = lf(msgs[1]).partition(b"\n\n")
+        inbox = (b"From - Mon Jan  1 10:00:05 2024\n" + mozilla % (b"0009", b"$label1     ") +
+                 lf(msgs[2]) + b"\n" + b"From - Mon Jan  1 10:00:05 2024\n" +
+                 mozilla % (b"0401", b"") + head + sep + b"Hello number 1.\n\n")
+        write(os.path.join(tmp, "Profile/Mail/Local Folders/Inbox"), inbox)
+        write(os.path.join(tmp, "Profile/Mail/Local Folders/Inbox.msf"),
+              b"// <!-- <mdb:mork:z v=\"1.4\"/> -->\n< <(a=c)> // (f=iso-8859-1)>\n")
+        records = scan(mailverify, zone, [os.path.join(tmp, "Profile")])
+        check("thunderbird records", len(records), 2)
+        check("thunderbird deleted", (records[0]["dkim"][0]["result"], records[0].get("labels"),
+                                      records[0].get("folder")),
+              ("pass", ["\\Seen", "\\Deleted", "$label1"], "Mail/Local Folders/Inbox"))
+        check("thunderbird partial", ([(d["result"], d["reason"]) for d in records[1]["dkim"]],
+                                      records[1].get("mime"), records[1].get("labels")),
+              ([("neutral", "body-unavailable")], "incomplete", ["\\Seen"]))
+        check("thunderbird partial says why", "X-Mozilla-Status Partial" in records[1].get(
+            "error", ""), True)
+
         # The quoting ambiguity, settled by the body hash. Takeout quotes like mboxo (a line
         # beginning "From " gains a '>', a ">From " line is left alone); the reader un-quotes the
         # mboxrd way, so some bodies only verify when read another way.
