@@ -33,7 +33,8 @@ class ArchiveReader::Impl {
           }
           file_ =
               std::make_unique<FileReader>(std::move(entry.path), options_, entry.maildir_message);
-          file_->SetStore(std::move(entry.source_format), std::move(entry.folder));
+          file_->SetStore(std::move(entry.source_format), std::move(entry.folder),
+                          std::move(entry.labels));
           continue;
         }
         walker_.reset();

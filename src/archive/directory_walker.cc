@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "archive/apple_mail_export.h"
+#include "archive/maildir_flags.h"
 #include "archive/mh_folder.h"
 #include "archive/thunderbird_folder.h"
 
@@ -57,6 +60,19 @@ bool ListDirectory(const std::string& dir, std::vector<Listed>* out, std::string
 bool IsDirectory(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// The text of an MH folder's .mh_sequences (at most 1 MiB: a real one is a few lines); empty
+// when there is none or it cannot be read, which only costs the labels.
+std::string ReadSequencesFile(const std::string& dir) {
+  constexpr size_t kMaxSequencesBytes = size_t{1} << 20;
+  std::ifstream in(dir + "/.mh_sequences", std::ios::binary);
+  std::string text;
+  if (!in) return text;
+  text.resize(kMaxSequencesBytes);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
 }
 
 bool Exists(const std::string& path) {
@@ -152,6 +168,7 @@ bool DirectoryWalker::ListPlain(Frame* frame, std::string* error) {
   if (LooksLikeMhFolder(files, Exists(frame->dir + "/.mh_sequences"))) {
     frame->store = Store::kMh;
     frame->folder = frame->relative.empty() ? root_name_ : frame->relative;
+    frame->sequences = ParseMhSequences(ReadSequencesFile(frame->dir));
     std::vector<std::string> numbers;
     for (std::string& f : files) {
       if (IsMhMessageName(f)) numbers.push_back(std::move(f));
@@ -199,6 +216,7 @@ bool DirectoryWalker::Next(WalkEntry* out) {
   out->maildir_message = false;
   out->source_format.clear();
   out->folder.clear();
+  out->labels.clear();
   if (!pending_error_.empty()) {
     out->path.clear();
     out->error = std::move(pending_error_);
@@ -228,6 +246,11 @@ bool DirectoryWalker::Next(WalkEntry* out) {
         out->maildir_message = true;
         out->source_format = item.kind == Item::kMaildirFile ? "maildir" : "mh";
         out->folder = top.folder;
+        if (item.kind == Item::kMaildirFile) {
+          out->labels = MaildirFlagLabels(item.name);
+        } else if (!top.sequences.empty()) {
+          out->labels = MhSequenceNames(top.sequences, std::stoull(item.name));
+        }
         return true;
       case Item::kDir:
       case Item::kMaildir: {

@@ -5,10 +5,11 @@
 //    names starting with '.' skipped), then its Maildir++ subfolders and any other subdirectory
 //    that is itself a Maildir (sorted); tmp/ and loose files are ignored. Folder: "" for the
 //    Maildir given (the inbox), the subfolder's name without its leading '.' for the others.
+//    Labels: the flags of the file name.
 //  - A directory with a `.mh_sequences` file, or whose files are all MH message numbers (and MH
 //    leftovers such as ",3"), is an MH folder (mh_folder.h): its numbered files in numeric order,
 //    then its subdirectories. Folder: its path below the directory given (its name when it is
-//    the directory given).
+//    the directory given). Labels: the sequences each message is in.
 //  - A directory holding Mork `.msf` summaries is a Thunderbird folder (thunderbird_folder.h):
 //    the summaries and the account's bookkeeping files are skipped; each mbox's folder is its
 //    mailbox name ("Inbox/Work" for Inbox.sbd/Work).
@@ -24,14 +25,17 @@
 #include <string>
 #include <vector>
 
+#include "archive/mh_sequences.h"
+
 namespace mv {
 
 struct WalkEntry {
   std::string path;
-  bool maildir_message = false;  // always exactly one message (a Maildir or MH file)
-  std::string source_format;     // "maildir", "mh", or "" when the file's content decides
-  std::string folder;            // the folder inside the store, "" when none is known
-  std::string error;             // set when a directory could not be listed ("path: reason")
+  bool maildir_message = false;     // always exactly one message (a Maildir or MH file)
+  std::string source_format;        // "maildir", "mh", or "" when the file's content decides
+  std::string folder;               // the folder inside the store, "" when none is known
+  std::vector<std::string> labels;  // MH sequences, Maildir flags (mh_sequences.h, maildir_flags.h)
+  std::string error;                // set when a directory could not be listed ("path: reason")
 };
 
 class DirectoryWalker {
@@ -53,6 +57,7 @@ class DirectoryWalker {
     std::string relative;  // `dir` below the root ("" for the root itself)
     std::string folder;    // the store folder of the files listed here
     Store store = Store::kPlain;
+    std::vector<MhSequence> sequences;  // an MH folder's .mh_sequences
     std::vector<Item> items;
     size_t next = 0;
   };

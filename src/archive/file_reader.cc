@@ -22,9 +22,11 @@ FileReader::FileReader(std::string path, const ArchiveOptions& options, bool mai
 
 FileReader::~FileReader() = default;
 
-void FileReader::SetStore(std::string source_format, std::string folder) {
+void FileReader::SetStore(std::string source_format, std::string folder,
+                          std::vector<std::string> labels) {
   store_format_ = std::move(source_format);
   store_folder_ = std::move(folder);
+  store_labels_ = std::move(labels);
 }
 
 void FileReader::StartStoreFacts(RawMessage* out, std::string_view content_format) const {
@@ -34,7 +36,7 @@ void FileReader::StartStoreFacts(RawMessage* out, std::string_view content_forma
   p.mime = "original";
   p.received_at.reset();
   p.received_at_source.clear();
-  p.labels.clear();
+  p.labels = store_labels_;
   p.uid.reset();
   p.uidvalidity.reset();
   p.gmail_thread_id.clear();

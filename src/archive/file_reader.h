@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "archive/archive_options.h"
 #include "archive/byte_source.h"
@@ -23,8 +24,10 @@ class FileReader {
   ~FileReader();
 
   // What the directory walk knows about the store the file belongs to: its format ("maildir",
-  // "mh"; empty lets the content decide: mbox, emlx, eml) and the folder inside the store.
-  void SetStore(std::string source_format, std::string folder);
+  // "mh"; empty lets the content decide: mbox, emlx, eml), the folder inside the store and the
+  // labels the store gives the file (MH sequences, Maildir flags).
+  void SetStore(std::string source_format, std::string folder,
+                std::vector<std::string> labels = {});
 
   // The next record of this file (message or input error); false when the file is done.
   bool Next(RawMessage* out);
@@ -49,6 +52,7 @@ class FileReader {
   std::string head_;  // first bytes, read to tell an mbox from a single message
   std::string store_format_;
   std::string store_folder_;
+  std::vector<std::string> store_labels_;
 };
 
 }  // namespace mv

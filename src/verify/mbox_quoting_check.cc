@@ -27,8 +27,9 @@ bool BodyHashesReproduced(const std::vector<DkimResult>& results) {
   return compared;
 }
 
+// Takeout writes X-GM-THRID on every message (labels alone may be a Thunderbird client's).
 bool FromTakeout(const Provenance& p) {
-  return !p.gmail_thread_id.empty() || !p.labels.empty();
+  return !p.gmail_thread_id.empty();
 }
 
 // Verifies `message`; true (with *results set) when no body hash fails on it.
