@@ -171,7 +171,7 @@ bool DirectoryWalker::ListPlain(Frame* frame, std::string* error) {
     frame->sequences = ParseMhSequences(ReadSequencesFile(frame->dir));
     std::vector<std::string> numbers;
     for (std::string& f : files) {
-      if (IsMhMessageName(f)) numbers.push_back(std::move(f));
+      if (IsMhMessageName(f) || IsMhDeletedName(f)) numbers.push_back(std::move(f));
     }
     std::sort(numbers.begin(), numbers.end(), MhNumberLess);
     for (std::string& n : numbers) frame->items.push_back({std::move(n), Item::kMhFile});
@@ -248,8 +248,10 @@ bool DirectoryWalker::Next(WalkEntry* out) {
         out->folder = top.folder;
         if (item.kind == Item::kMaildirFile) {
           out->labels = MaildirFlagLabels(item.name);
+        } else if (IsMhDeletedName(item.name)) {
+          out->labels = {"\\Deleted"};  // a sequence names live messages only
         } else if (!top.sequences.empty()) {
-          out->labels = MhSequenceNames(top.sequences, std::stoull(item.name));
+          out->labels = MhSequenceNames(top.sequences, MhNumberOf(item.name));
         }
         return true;
       case Item::kDir:

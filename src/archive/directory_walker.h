@@ -7,9 +7,10 @@
 //    Maildir given (the inbox), the subfolder's name without its leading '.' for the others.
 //    Labels: the flags of the file name.
 //  - A directory with a `.mh_sequences` file, or whose files are all MH message numbers (and MH
-//    leftovers such as ",3"), is an MH folder (mh_folder.h): its numbered files in numeric order,
-//    then its subdirectories. Folder: its path below the directory given (its name when it is
-//    the directory given). Labels: the sequences each message is in.
+//    leftovers such as ",3"), is an MH folder (mh_folder.h): its numbered files and deleted
+//    ",N"/"#N" files in numeric order, then its subdirectories. Folder: its path below the
+//    directory given (its name when it is the directory given). Labels: the sequences each
+//    message is in; \Deleted for a deleted one.
 //  - A directory holding Mork `.msf` summaries is a Thunderbird folder (thunderbird_folder.h):
 //    the summaries and the account's bookkeeping files are skipped; each mbox's folder is its
 //    mailbox name ("Inbox/Work" for Inbox.sbd/Work).

@@ -38,8 +38,23 @@ bool LooksLikeMhFolder(const std::vector<std::string>& file_names, bool has_sequ
   return numbered;
 }
 
+bool IsMhDeletedName(std::string_view name) {
+  return name.size() > 1 && (name.front() == ',' || name.front() == '#') &&
+         IsMhMessageName(name.substr(1));
+}
+
+uint64_t MhNumberOf(std::string_view name) {
+  if (!name.empty() && (name.front() == ',' || name.front() == '#')) name.remove_prefix(1);
+  uint64_t n = 0;
+  for (char c : name) n = n * 10 + static_cast<uint64_t>(c - '0');
+  return n;
+}
+
 bool MhNumberLess(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return a.size() < b.size();
+  const uint64_t na = MhNumberOf(a), nb = MhNumberOf(b);
+  if (na != nb) return na < nb;
+  const bool deleted_a = IsMhDeletedName(a), deleted_b = IsMhDeletedName(b);
+  if (deleted_a != deleted_b) return deleted_b;  // the message N before a deleted N
   return a < b;
 }
 

@@ -68,21 +68,29 @@ TEST(MhFolders, TreeOfFoldersWithSequencesAndLeftovers) {
               ReadFile(kSamples + "/mh/mailutils/mime/" + n));
   }
   const std::vector<StoreRecord> records = ReadStore({dir / "inbox"});
-  ASSERT_EQ(records.size(), 7u);
+  ASSERT_EQ(records.size(), 8u);  // 1-5, the deleted ",6" (still the folder's message), lists/1-2
   ExpectAllMessages(records);
   EXPECT_EQ(records[0].provenance.folder, "inbox");
-  EXPECT_EQ(records[5].provenance.folder, "lists");
-  EXPECT_EQ(records[6].provenance.source_format, "mh");
+  EXPECT_EQ(EnvelopeOf(records[5].bytes).from, "deleted@example.org");
+  EXPECT_EQ(records[5].provenance.labels, (std::vector<std::string>{"\\Deleted"}));
+  EXPECT_EQ(records[6].provenance.folder, "lists");
+  EXPECT_EQ(records[7].provenance.source_format, "mh");
   // With a sequence file, a stray non-numbered file does not stop the folder being MH (and is no
   // message); without one, it makes the directory an ordinary one.
   WriteFile(dir / "inbox/notes.txt", "From: notes@example.org\n\nnot mail\n");
-  EXPECT_EQ(ReadStore({dir / "inbox"}).size(), 7u);
+  EXPECT_EQ(ReadStore({dir / "inbox"}).size(), 8u);
   EXPECT_FALSE(LooksLikeMhFolder({"1", "notes.txt"}, false));
   EXPECT_TRUE(LooksLikeMhFolder({"1", ",2", "3~"}, false));
   EXPECT_TRUE(IsMhMessageName("95"));
   EXPECT_FALSE(IsMhMessageName("095"));
   EXPECT_FALSE(IsMhMessageName("0"));
   EXPECT_TRUE(MhNumberLess("9", "10"));
+  EXPECT_TRUE(MhNumberLess("12", ",12"));
+  EXPECT_TRUE(MhNumberLess(",9", "10"));
+  EXPECT_FALSE(MhNumberLess(",12", "12"));
+  EXPECT_TRUE(IsMhDeletedName("#3"));
+  EXPECT_FALSE(IsMhDeletedName("3~"));
+  EXPECT_FALSE(IsMhDeletedName(",03"));
 }
 
 TEST(SameMessagesThreeStores, MboxMaildirAndMhAgree) {
