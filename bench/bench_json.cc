@@ -44,7 +44,10 @@ mv::RawMessage Message() {
   mv::RawMessage m;
   m.buffer = owned;
   m.bytes = *owned;
-  m.provenance = {"/archive/2022/january.mbox", 123456, 987654321, owned->size()};
+  m.provenance.source = "/archive/2022/january.mbox";
+  m.provenance.index = 123456;
+  m.provenance.offset = 987654321;
+  m.provenance.size = owned->size();
   return m;
 }
 

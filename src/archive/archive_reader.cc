@@ -33,6 +33,8 @@ class ArchiveReader::Impl {
           }
           file_ =
               std::make_unique<FileReader>(std::move(entry.path), options_, entry.maildir_message);
+          file_->SetStore(std::move(entry.source_format), std::move(entry.folder),
+                          std::move(entry.labels));
           continue;
         }
         walker_.reset();
@@ -73,6 +75,7 @@ class ArchiveReader::Impl {
     out->buffer.reset();
     out->bytes = {};
     out->provenance = Provenance();
+    out->store_warning.clear();
     out->provenance.source = path;
     out->read_error = reason;
     out->input_error = true;

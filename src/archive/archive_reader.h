@@ -5,13 +5,16 @@
 // with `input_error` set and the reader moves on to the next input.
 //
 // Formats are detected by content, never by name: gzip/xz/zstd/bzip2 by magic bytes, then an mbox
-// when the (decompressed) data starts with "From ", otherwise a single message. A directory that
-// has cur/ and new/ subdirectories is a Maildir: its cur/ then new/ files, then its Maildir++
-// subfolders (".Name" directories, or any subdirectory that is itself a Maildir), each in byte
-// order; tmp/ and other files are ignored, and each file is one message. Any other directory is
-// walked recursively in byte order of names; names starting with '.' are skipped and symbolic
-// links to directories are not followed. A single-message file that starts with an mbox "From "
-// line (some delivery agents write one) is handed on without it.
+// when the (decompressed) data starts with "From ", an Apple Mail .emlx when it starts with a
+// byte-count line (emlx_reader.h), otherwise a single message. Directories are recognised by
+// their layout (directory_walker.h): a Maildir (cur/ and new/: its cur/ then new/ files, then its
+// Maildir++ subfolders, each in byte order; tmp/ and other files are ignored, and each file is one
+// message), an MH folder (numbered files in numeric order), a Thunderbird folder (.msf indexes
+// skipped), an Apple Mail store (Attachments/ read through the .partial.emlx files). Any other
+// directory is walked recursively in byte order of names; names starting with '.' are skipped and
+// symbolic links to directories are not followed. A single-message file that starts with an mbox
+// "From " line (some delivery agents write one) is handed on without it. Every message's
+// provenance names its store (source_format, folder, mime; raw_message.h).
 //
 // Errors: an unreadable path is one input_error record ("path: reason"). A truncated or corrupt
 // compressed stream, or a read error, yields the messages completed before the damage, then one

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "archive/emlx_file.h"
+#include "archive/emlx_reader.h"
+#include "archive/gmail_takeout.h"
 #include "archive/mapped_window.h"
+#include "archive/mozilla_status.h"
 
 namespace mv {
 
@@ -18,6 +22,27 @@ FileReader::FileReader(std::string path, const ArchiveOptions& options, bool mai
 
 FileReader::~FileReader() = default;
 
+void FileReader::SetStore(std::string source_format, std::string folder,
+                          std::vector<std::string> labels) {
+  store_format_ = std::move(source_format);
+  store_folder_ = std::move(folder);
+  store_labels_ = std::move(labels);
+}
+
+void FileReader::StartStoreFacts(RawMessage* out, std::string_view content_format) const {
+  Provenance& p = out->provenance;
+  p.source_format = store_format_.empty() ? std::string(content_format) : store_format_;
+  p.folder = store_folder_;
+  p.mime = "original";
+  p.received_at.reset();
+  p.received_at_source.clear();
+  p.labels = store_labels_;
+  p.uid.reset();
+  p.uidvalidity.reset();
+  p.gmail_thread_id.clear();
+  out->store_warning.clear();
+}
+
 void FileReader::InputError(RawMessage* out, const std::string& reason) {
   out->buffer.reset();
   out->bytes = {};
@@ -26,6 +51,7 @@ void FileReader::InputError(RawMessage* out, const std::string& reason) {
   out->provenance.offset = 0;
   out->provenance.size = 0;
   out->read_error = path_ + ": " + reason;
+  out->store_warning.clear();
   out->input_error = true;
   done_ = true;
 }
@@ -91,11 +117,14 @@ bool FileReader::Next(RawMessage* out) {
   }
   out->provenance.source = path_;
   out->provenance.index = index_;
+  StartStoreFacts(out, "mbox");
   if (event == MboxSplitter::Event::kInputError) {
     out->read_error = path_ + ": " + out->read_error;
   } else {
     ++index_;
     if (!out->read_error.empty()) out->read_error = path_ + ": " + out->read_error;
+    ReadGmailTakeoutFields(out->bytes, &out->provenance);
+    ReadMozillaStatusFields(out->bytes, &out->provenance, &out->store_warning);
   }
   return true;
 }
@@ -142,6 +171,7 @@ bool FileReader::ReadSingleMessage(RawMessage* out) {
   out->provenance.size = total;
   out->input_error = false;
   out->read_error.clear();
+  StartStoreFacts(out, "eml");
   if (oversized || total > max_size) {
     out->buffer.reset();
     out->bytes = {};
@@ -150,6 +180,10 @@ bool FileReader::ReadSingleMessage(RawMessage* out) {
     return true;
   }
   std::string_view bytes(buf.get(), len);
+  if (!maildir_message_ && options_.file_format == FileFormat::kAuto && LooksLikeEmlx(bytes)) {
+    ReadEmlxMessage(path_, std::move(buf), bytes, max_size, out);
+    return true;
+  }
   if (bytes.substr(0, 5) == "From ") {
     size_t nl = bytes.find('\n');
     bytes.remove_prefix(nl == std::string_view::npos ? bytes.size() : nl + 1);

@@ -92,8 +92,8 @@ constexpr OptionSpec kOptions[] = {
      "jsonl (default): one JSON object per message; ar: one Authentication-Results header",
      ParseFormat},
     {"at", 0, "TIME",
-     "verification time for x=/t=: unix seconds, ISO 8601, 'received' (topmost Received of each "
-     "message) or 'now' (default)",
+     "verification time for x=/t=: unix seconds, ISO 8601, 'received' (the store's receive time, "
+     "else the topmost Received of each message) or 'now' (default)",
      ParseAt},
     {"dmarc-rules", 0, "RULES",
      "rfc9989, rfc7489 or auto (default): auto judges each message by the DMARC RFC in force at "

@@ -35,6 +35,8 @@ std::string_view DkimResultName(DkimResultCode code);  // "pass", "fail", "perme
 //   domain-mismatch     i= is not d= or a subdomain of it
 //   from-not-signed     h= does not list From (RFC 6376 5.4)
 //   not-checked         beyond DkimOptions::max_signatures; left unverified
+//   body-unavailable    (neutral) bh= does not match, but the store kept the body incomplete (a
+//                       .partial.emlx part missing), so the mismatch proves nothing
 enum class DkimReason {
   kOk,
   kBodyHashMismatch,
@@ -55,6 +57,7 @@ enum class DkimReason {
   kDomainMismatch,
   kFromNotSigned,
   kNotChecked,
+  kBodyUnavailable,
 };
 
 std::string_view DkimReasonName(DkimReason reason);

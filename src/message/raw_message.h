@@ -22,13 +22,16 @@ struct Provenance {
   std::string source_format{};  // mbox, maildir, eml, emlx, partial-emlx, pst, ost, msg, mh, imap
   std::string folder{};         // the folder inside the store (PST folder path, IMAP mailbox, ...)
   // original (the bytes as delivered), reassembled (rebuilt from parts the store kept apart, e.g.
-  // .partial.emlx), headers-only (the store kept the header block but not the MIME body, e.g. PST).
+  // .partial.emlx), headers-only (the store kept the header block but not the MIME body, e.g. PST),
+  // incomplete (rebuilt, but some part the store kept apart is missing, or the store says the
+  // message is longer than what it holds): a body hash that does not match proves nothing then.
   std::string mime{};
   std::optional<int64_t> received_at{};  // unix seconds, when the store records a receive time
   std::string received_at_source{};      // where that time comes from: plist, internaldate, ...
   std::vector<std::string> labels{};     // Gmail labels (X-Gmail-Labels), store keywords
   std::optional<uint32_t> uid{};         // IMAP UID, with the mailbox's UIDVALIDITY
   std::optional<uint32_t> uidvalidity{};
+  std::string gmail_thread_id{};  // Gmail Takeout's X-GM-THRID (decimal), the conversation id
 };
 
 struct RawMessage {
@@ -37,6 +40,10 @@ struct RawMessage {
   Provenance provenance;
   // Set when the reader could not produce the message (bytes may then be empty or partial).
   std::string read_error;
+  // Set when the store holds the message in a doubtful shape that can still be checked (a part of
+  // a .partial.emlx is missing, an .emlx byte count disagrees with its data): reported in the
+  // record's error, but unlike read_error the message is verified.
+  std::string store_warning;
   // True when the record stands for a whole input that failed (unreadable file, corrupt archive
   // stream) rather than for one message; `read_error` says why.
   bool input_error = false;

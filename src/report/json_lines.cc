@@ -31,6 +31,7 @@ void AppendStoreFields(JsonWriter& w, const Provenance& p) {
   }
   if (p.uid) w.Field("uid", static_cast<uint64_t>(*p.uid));
   if (p.uidvalidity) w.Field("uidvalidity", static_cast<uint64_t>(*p.uidvalidity));
+  if (!p.gmail_thread_id.empty()) w.Field("gmail_thread_id", p.gmail_thread_id);
 }
 
 // The inverse of AppendStoreFields, so that a merged record is written exactly as it was read.
@@ -55,6 +56,7 @@ void ReadStoreFields(const JsonValue& doc, Provenance* p) {
   if (const JsonValue* v = doc.Find("uidvalidity"); v != nullptr && !v->is_null()) {
     p->uidvalidity = static_cast<uint32_t>(v->AsInt());
   }
+  p->gmail_thread_id = text("gmail_thread_id");
 }
 
 }  // namespace
@@ -109,12 +111,14 @@ Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
   r.date = optional("date");
   r.date_raw = optional("date_raw");
   // Everything after the basic fields is a check's member, kept as serialised JSON in its order.
-  static constexpr std::string_view kBasic[] = {"source",     "index",         "offset",
-                                                "size",       "source_format", "folder",
-                                                "mime",       "received_at",   "received_at_source",
-                                                "labels",     "uid",           "uidvalidity",
-                                                "message_id", "from",          "subject",
-                                                "date",       "date_raw",      "error"};
+  static constexpr std::string_view kBasic[] = {
+      "source",         "index",         "offset",
+      "size",           "source_format", "folder",
+      "mime",           "received_at",   "received_at_source",
+      "labels",         "uid",           "uidvalidity",
+      "message_id",     "from",          "subject",
+      "date",           "date_raw",      "error",
+      "gmail_thread_id"};
   for (const auto& [key, value] : doc->members()) {
     bool basic = false;
     for (std::string_view b : kBasic) basic = basic || key == b;

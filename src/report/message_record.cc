@@ -2,6 +2,7 @@
 
 #include "report/display.h"
 #include "report/mail_date.h"
+#include "report/receive_time.h"
 
 namespace mv {
 
@@ -57,7 +58,9 @@ void FillBasicFields(const RawMessage& message, const HeaderIndex& headers, Mess
     if (record->error.empty()) record->error = "input could not be read";
     return;
   }
+  record->AddError(message.store_warning);
   record->AddError(headers.error());
+  FillReceiveTimeFromHeaders(headers, &record->provenance);
   if (const HeaderField* f = headers.First("Message-ID"))
     record->message_id = UnfoldAndTrim(f->value);
   if (const HeaderField* f = headers.First("From")) record->from = DecodeHeaderForDisplay(f->value);

@@ -2,6 +2,7 @@
 
 #include "arc/arc_json.h"
 #include "authres/authentication_results.h"
+#include "dkim/body_unavailable.h"
 #include "dkim/dkim2_presence.h"
 #include "dkim/tag_list.h"
 #include "dmarc/dmarc_json.h"
@@ -10,6 +11,7 @@
 #include "report/mail_date.h"
 #include "util/json_writer.h"
 #include "verify/dns_probe.h"
+#include "verify/mbox_quoting_check.h"
 
 namespace mv {
 namespace {
@@ -44,8 +46,10 @@ AuthCheck::AuthCheck(DnsResolver* resolver, AuthCheckOptions options)
       arc_(resolver, keys_),
       dmarc_(resolver) {}
 
-int64_t AuthCheck::VerificationTime(const HeaderIndex& headers) const {
+int64_t AuthCheck::VerificationTime(const HeaderIndex& headers,
+                                    const Provenance& provenance) const {
   if (options_.time_mode == VerifyTimeMode::kReceived) {
+    if (provenance.received_at) return *provenance.received_at;  // the store's own record
     if (const HeaderField* received = headers.First("Received")) {
       if (std::optional<int64_t> t = ReceivedTime(received->value)) return *t;
     }
@@ -63,7 +67,8 @@ void AuthCheck::CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuesti
   CollectSpfQuestions(ExtractEnvelope(headers, options_.spf.envelope), out);
   const std::vector<std::string_view> from_values = FromFieldValues(headers);
   if (from_values.empty()) return;
-  if (SelectDmarcRules(options_.dmarc_rules, VerificationTime(headers)) == DmarcRules::kRfc9989) {
+  if (SelectDmarcRules(options_.dmarc_rules, VerificationTime(headers, msg.raw.provenance)) ==
+      DmarcRules::kRfc9989) {
     // The From domain's tree walk (identifier walks depend on the DKIM and SPF results).
     if (Result<std::string> from = ExtractFromDomain({from_values[0]}); from.ok()) {
       for (std::string& name : TreeWalkNames(*from))
@@ -80,7 +85,7 @@ void AuthCheck::CollectFollowUps(const ParsedMessage& msg, std::vector<DnsQuesti
   const HeaderIndex& headers = msg.headers;
   AuthProbe probe(resolver_, out);
   SpfOptions spf_options = options_.spf;
-  spf_options.evaluator.now = VerificationTime(headers);
+  spf_options.evaluator.now = VerificationTime(headers, msg.raw.provenance);
   const SpfOutcome spf = SpfCheck(headers, probe, spf_options);
 
   DmarcInput dmarc_input;
@@ -94,19 +99,27 @@ void AuthCheck::CollectFollowUps(const ParsedMessage& msg, std::vector<DnsQuesti
       dmarc_input.dkim.push_back({std::string(d->value), true});
     }
   }
-  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result))};
+  dmarc_input.spf = {spf.identity.domain, std::string(SpfResultName(spf.verdict.result)),
+                     spf.identity.kind == "helo"};
+  dmarc_input.rules = SelectDmarcRules(options_.dmarc_rules, spf_options.evaluator.now);
   DmarcEvaluator(&probe).Evaluate(dmarc_input);
 }
 
 void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const HeaderIndex& headers = msg.headers;
-  const int64_t now = VerificationTime(headers);
+  const int64_t now = VerificationTime(headers, msg.raw.provenance);
 
   std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
+  if (msg.raw.provenance.mime == "incomplete") MarkBodyUnavailable(&dkim);
+  // An mbox body whose "From " lines were quoted another way is read that way for DKIM and ARC.
+  const MboxQuotingOutcome quoting = ResolveMboxQuoting(msg, dkim_, now, &dkim);
+  const HeaderIndex requoted =
+      quoting.message.empty() ? HeaderIndex() : HeaderIndex::Build(quoting.message);
+  if (!quoting.reading.empty()) record->AddMember("mbox_quoting", "\"" + quoting.reading + "\"");
   SpfOptions spf_options = options_.spf;
   spf_options.evaluator.now = now;
   const SpfOutcome spf = SpfCheck(headers, *resolver_, spf_options);
-  ArcResult arc = arc_.Validate(headers);
+  ArcResult arc = arc_.Validate(quoting.message.empty() ? headers : requoted);
   AnnotateKeys(headers, &dkim, &arc, record);
 
   DmarcInput dmarc_input;

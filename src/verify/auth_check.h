@@ -21,8 +21,10 @@ namespace mv {
 // How the verification time (DKIM x= and t=, SPF %{t}) is chosen for each message.
 enum class VerifyTimeMode {
   kFixed,     // --at TIME: the same time for every message
-  kReceived,  // --at received: the time of the topmost Received field (RFC 6376 6.1.1 suggests
-              // it when it is reliably known), else the Date field, else the run's start time
+  kReceived,  // --at received: the receive time the store recorded (Provenance::received_at,
+              // e.g. an .emlx's date-received), else the time of the topmost Received field
+              // (RFC 6376 6.1.1 suggests it when it is reliably known), else the Date field, else
+              // the run's start time
 };
 
 struct AuthCheckOptions {
@@ -50,7 +52,7 @@ class AuthCheck : public MessageCheck {
   void Run(const ParsedMessage& msg, MessageRecord* record) const override;
 
  private:
-  int64_t VerificationTime(const HeaderIndex& headers) const;
+  int64_t VerificationTime(const HeaderIndex& headers, const Provenance& provenance) const;
   // Key trust, archive windows and key usage for each signature (verify/key_annotations.cc).
   void AnnotateKeys(const HeaderIndex& headers, std::vector<DkimResult>* dkim, ArcResult* arc,
                     MessageRecord* record) const;

@@ -43,6 +43,22 @@ write("mbox_split", [bytes([k]) + b"".join(messages) for k in (0, 0x1d, 0x22, 0x
       [b"\x00From a\n\nFrom b\n>From c\n\nFrom d\nContent-Length: 3\n\nabc\nFrom e\n\n"])
 write("maildir_file", [one, b"From x@y Mon Jan 1 00:00:00 2024\n" + one, gzip.compress(one),
                        gzip.compress(one)[:-20]])
+# Apple Mail: whole .emlx files (count line, message, plist) and a .partial.emlx part layout.
+emlx_dir = os.path.join(root, "tests/archive/samples/emlx")
+plain_emlx = open(os.path.join(emlx_dir, "mikez-emlx__plaintext.emlx"), "rb").read()
+write("emlx_plist", [plain_emlx, plain_emlx[plain_emlx.find(b"<?xml"):],
+                     b"12\nA: b\n\n<?xml v?><plist><dict><key>date-received</key><date>"
+                     b"2020-02-06T13:39:55Z</date><key>l</key><array><dict/></array></dict></plist>",
+                     b"Content-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: multipart/"
+                     b"alternative; boundary=\"i\"\n\n--i\nContent-Transfer-Encoding: base64\n"
+                     b"X-Apple-Content-Length: 4\n\n\n--i--\n--o\nX-Apple-Content-Length: 1\n\n\n--o--\n"])
+# Store fields: Thunderbird's X-Mozilla-* (modern, first; Netscape, last), Takeout's X-GM-*, and
+# bodies with quoted and unquoted "From " lines for the mbox readings.
+write("store_fields", [b"X-Mozilla-Status: 0409\nX-Mozilla-Status2: 00200000\nX-Mozilla-Keys: "
+                       b"$label1 work     \n" + one,
+                       b"X-GM-THRID: 1\nX-Gmail-Labels: Inbox,\"a, b\"\n" + one +
+                       b"From x\n>From y\n>>From z\n>From \n",
+                       headers + b"\nX-Mozilla-Status: 1007\n\n>From a\r\nFrom b\r\n"])
 write("header_index", [one, one.replace(b"\n", b"\r\n"), b"A: b\n c\n\nbody", b"bad line\nX:\n"])
 write("dkim_signature", sigs + [b" v=1; a=ed25519-sha256; d=x; s=y; h=from; bh=; b=; l=5; z=a=3D|b"])
 write("dkim_key", keys + [b"v=DKIM1; k=rsa; t=y:s; h=sha256; s=email; p="])

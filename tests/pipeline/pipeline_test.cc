@@ -72,8 +72,11 @@ class TestArchive {
     }
     out->buffer = owned;
     out->bytes = *owned;
-    out->provenance = {"test.mbox", static_cast<uint64_t>(i), static_cast<uint64_t>(i) * 100,
-                       owned->size()};
+    out->provenance = Provenance();
+    out->provenance.source = "test.mbox";
+    out->provenance.index = static_cast<uint64_t>(i);
+    out->provenance.offset = static_cast<uint64_t>(i) * 100;
+    out->provenance.size = owned->size();
     if (i == kReadErrorIndex) out->read_error = "message truncated";
     return true;
   }

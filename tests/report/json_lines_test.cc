@@ -16,7 +16,10 @@ RawMessage Message(const std::string& text, uint64_t index = 0) {
   RawMessage m;
   m.buffer = owned;
   m.bytes = *owned;
-  m.provenance = {"archive.mbox", index, 1000 + index, owned->size()};
+  m.provenance.source = "archive.mbox";
+  m.provenance.index = index;
+  m.provenance.offset = 1000 + index;
+  m.provenance.size = owned->size();
   return m;
 }
 
@@ -132,7 +135,10 @@ TEST(AppendJsonLine, InputErrorRecord) {
 // and writing it again must give the same bytes, whatever the fields hold.
 TEST(RecordFromJsonLine, InvertsAppendJsonLine) {
   std::vector<MessageRecord> records(3);
-  records[0].provenance = {"dir/\xff odd \"name\".mbox", 7, 123456789012, 4096};
+  records[0].provenance.source = "dir/\xff odd \"name\".mbox";
+  records[0].provenance.index = 7;
+  records[0].provenance.offset = 123456789012;
+  records[0].provenance.size = 4096;
   records[0].message_id = "<id@example.com>";
   records[0].from = "Ann \xc3\xa9 <a@example.com>";
   records[0].subject = std::string("tab\there\0nul", 13);
@@ -144,8 +150,14 @@ TEST(RecordFromJsonLine, InvertsAppendJsonLine) {
   records[1].provenance.source = "gone.mbox";
   records[1].input_error = true;
   records[1].error = "gone.mbox: No such file or directory";
-  records[2].provenance = {"b.mbox", 0, 0, 10};
+  records[2].provenance.source = "b.mbox";
+  records[2].provenance.index = 0;
+  records[2].provenance.offset = 0;
+  records[2].provenance.size = 10;
   records[2].date = "2024-01-01T00:00:00Z";
+  records[2].provenance.source_format = "mbox";
+  records[2].provenance.labels = {"Inbox", "Work, old"};
+  records[2].provenance.gmail_thread_id = "1773664405479613283";
   for (const MessageRecord& r : records) {
     std::string line;
     AppendJsonLine(r, &line);
@@ -155,6 +167,7 @@ TEST(RecordFromJsonLine, InvertsAppendJsonLine) {
     AppendJsonLine(*back, &again);
     EXPECT_EQ(again, line);
     EXPECT_EQ(back->provenance.offset, r.provenance.offset);
+    EXPECT_EQ(back->provenance.gmail_thread_id, r.provenance.gmail_thread_id);
   }
   Result<MessageRecord> with_ar = RecordFromJsonLine(R"({"source":"a","auth_results":"mx; none"})");
   ASSERT_TRUE(with_ar.ok());
