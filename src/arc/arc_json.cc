@@ -9,6 +9,7 @@ void WriteCheck(const ArcSignatureCheck& c, JsonWriter* w) {
   w->Field("result", !c.checked ? "not-checked" : c.pass ? "pass" : "fail");
   if (!c.reason.empty()) w->Field("reason", c.reason);
   if (c.temperror) w->Field("temperror", true);
+  if (c.body_unavailable) w->Field("body", "unavailable");
   if (c.key_bits > 0) w->Field("key_bits", c.key_bits);
   w->EndObject();
 }
@@ -22,6 +23,7 @@ void WriteArcJson(const ArcResult& r, JsonWriter* w) {
   w->Field("oldest_pass", r.oldest_pass);
   if (!r.reason.empty()) w->Field("reason", r.reason);
   if (r.temperror) w->Field("temperror", true);
+  if (r.body_unavailable) w->Field("body_unavailable", true);
   w->Key("hops").BeginArray();
   for (const ArcHop& hop : r.hops) {
     w->BeginObject();

@@ -62,6 +62,8 @@ std::string_view DkimReasonName(DkimReason reason) {
       return "from-not-signed";
     case DkimReason::kNotChecked:
       return "not-checked";
+    case DkimReason::kBodyUnavailable:
+      return "body-unavailable";
   }
   return "unknown";
 }

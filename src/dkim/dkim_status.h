@@ -35,6 +35,10 @@ std::string_view DkimResultName(DkimResultCode code);  // "pass", "fail", "perme
 //   domain-mismatch     i= is not d= or a subdomain of it
 //   from-not-signed     h= does not list From (RFC 6376 5.4)
 //   not-checked         beyond DkimOptions::max_signatures; left unverified
+//   body-unavailable    the store kept the header block but not the body (PST, OST, MSG): bh=
+//                       cannot be checked, so the result is neutral and
+//                       DkimResult::header_signature says whether b= verifies over the signed
+//                       header fields
 enum class DkimReason {
   kOk,
   kBodyHashMismatch,
@@ -55,6 +59,7 @@ enum class DkimReason {
   kDomainMismatch,
   kFromNotSigned,
   kNotChecked,
+  kBodyUnavailable,
 };
 
 std::string_view DkimReasonName(DkimReason reason);

@@ -65,11 +65,15 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const HeaderIndex& headers = msg.headers;
   const int64_t now = VerificationTime(headers);
 
-  const std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
+  // Outlook stores keep only the header block: DKIM and ARC then check the header signatures and
+  // leave the body hashes alone (body-unavailable) rather than failing them.
+  const bool headers_only = record->provenance.mime == "headers-only";
+  const std::vector<DkimResult> dkim =
+      dkim_.Verify(headers, now, headers_only ? DkimBody::kUnavailable : DkimBody::kAvailable);
   SpfOptions spf_options = options_.spf;
   spf_options.evaluator.now = now;
   const SpfOutcome spf = SpfCheck(headers, *resolver_, spf_options);
-  const ArcResult arc = arc_.Validate(headers);
+  const ArcResult arc = arc_.Validate(headers, !headers_only);
 
   DmarcInput dmarc_input;
   dmarc_input.from_values = FromFieldValues(headers);
