@@ -1,7 +1,9 @@
 #include "archive/pst_reader.h"
 
 #include <libpff.h>
+#include <sys/stat.h>
 
+#include <fstream>
 #include <unordered_set>
 #include <vector>
 
@@ -129,6 +131,25 @@ std::string FolderName(libpff_item_t* folder) {
   return name;
 }
 
+// Whether the file is shorter than its header's ibFileEof ([MS-PST] ROOT: at 0xB8, 8 bytes, in a
+// Unicode file (wVer >= 23); at 0xA8, 4 bytes, in an ANSI one); the reason, or empty.
+std::string Truncation(const std::string& path) {
+  unsigned char h[0xC0] = {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(h), sizeof h)) return {};
+  auto le = [&](size_t at, int bytes) {
+    uint64_t v = 0;
+    for (int k = bytes - 1; k >= 0; --k) v = v << 8 | h[at + static_cast<size_t>(k)];
+    return v;
+  };
+  const uint64_t version = le(10, 2);
+  const uint64_t eof = version >= 23 ? le(0xB8, 8) : le(0xA8, 4);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_size) >= eof) return {};
+  return "truncated: the header says " + std::to_string(eof) + " bytes, the file has " +
+         std::to_string(st.st_size) + " (the items that can still be read follow)";
+}
+
 }  // namespace
 
 struct PstReader::Impl {
@@ -174,9 +195,11 @@ struct PstReader::Impl {
     out->input_error = true;
   }
 
+  // Opens the store; true when that gave a record (an input error) for `out`.
   bool Open(RawMessage* out) {
     opened = true;
     libpff_error_t* err = nullptr;
+    const std::string truncated = Truncation(path);
     if (libpff_file_initialize(&file, &err) != 1) {
       InputError(out, "cannot open " + format + ": " + TakeError(&err));
       return true;
@@ -187,12 +210,19 @@ struct PstReader::Impl {
       return true;
     }
     libpff_item_t* root = nullptr;
-    if (libpff_file_get_root_folder(file, &root, &err) != 1) {
-      InputError(out, "cannot read the " + format + "'s root folder: " + TakeError(&err));
+    const int found = libpff_file_get_root_folder(file, &root, &err);
+    if (found != 1) {
+      InputError(out, "cannot read the " + format + "'s root folder: " +
+                          (!truncated.empty() ? truncated.substr(0, truncated.find(" (the"))
+                           : found == 0       ? std::string("the store has none (corrupt)")
+                                              : TakeError(&err)));
+      libpff_error_free(&err);
       return true;
     }
     stack.push_back(Frame{Item(root), "", -1, 0, -1, 0});
-    return false;
+    if (truncated.empty()) return false;
+    InputError(out, truncated);
+    return true;
   }
 
   // The record for one item of `frame`'s folder; false when the item is not mail.
@@ -248,10 +278,7 @@ struct PstReader::Impl {
   }
 
   bool Next(RawMessage* out) {
-    if (!opened && Open(out)) {
-      ++index;
-      return true;
-    }
+    if (!opened && Open(out)) return true;  // input errors take no message index
     while (!stack.empty()) {
       Frame& frame = stack.back();
       libpff_error_t* err = nullptr;
