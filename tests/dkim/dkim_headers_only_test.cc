@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "arc/arc_validator.h"
+#include "archive/archive_reader.h"
 #include "archive/transport_headers.h"
 #include "dkim_test_util.h"
 
@@ -172,6 +173,50 @@ TEST_F(HeadersOnlyTest, ArcSealsAndTheAmsHeaderSignatureVerifyWithoutTheBody) {
   const ArcResult bad = arc.Validate(HeaderIndex::Build(altered), false);
   EXPECT_EQ(bad.result, ArcResultCode::kFail);
   EXPECT_FALSE(bad.hops[0].message_signature.pass);
+}
+
+// The real signatures in the Outlook samples (outlook.com, accountprotection.microsoft.com,
+// gmail.com 2009, Google Workspace, ...). Their keys have left DNS or were rotated, so the right
+// answers are: with no key, permerror key-not-found and no header_signature (nothing was verified,
+// the headers are not accused); with some other key published under the same name (a rotated
+// selector), neutral body-unavailable with header_signature fail, never a DKIM fail.
+TEST_F(HeadersOnlyTest, RealOutlookSamplesWithoutTheirKeys) {
+  const std::string samples = std::string(MV_TEST_DATA) + "/archive/samples/";
+  ArchiveReader reader({InputSpec{samples + "pst/hughbe-pstreader__backup_with_rules.pst"},
+                        InputSpec{samples + "pst/hughbe-pstreader__DFRWS2009-Outlook-Email.pst"},
+                        InputSpec{samples + "msg"}});
+  MemoryDnsSource gone("zone");
+  // The test's own RSA key record (the first line of dns.txt) plays the rotated key.
+  const std::string zone = ReadFile(*dir_ + "/dns.txt");
+  const std::string first = zone.substr(0, zone.find('\n'));
+  const std::string record = first.substr(first.find(' ') + 1);
+  size_t signatures = 0;
+  RawMessage m;
+  while (reader.Next(&m)) {
+    if (m.provenance.mime != "headers-only") continue;
+    SCOPED_TRACE(m.provenance.source + " " + m.provenance.folder);
+    const HeaderIndex index = HeaderIndex::Build(m.bytes);
+    const std::vector<DkimResult> without =
+        DkimVerifier(&gone, DkimOptions{}).Verify(index, 0, DkimBody::kUnavailable);
+    MemoryDnsSource rotated("zone");
+    for (const DkimResult& r : without) {
+      ++signatures;
+      EXPECT_EQ(r.result, DkimResultCode::kPermError);
+      EXPECT_EQ(r.reason, DkimReason::kKeyNotFound) << r.detail;
+      EXPECT_FALSE(r.header_signature.has_value());
+      rotated.AddTxt(r.s + "._domainkey." + r.d, {record});
+    }
+    for (const DkimResult& r :
+         DkimVerifier(&rotated, DkimOptions{}).Verify(index, 0, DkimBody::kUnavailable)) {
+      if (r.a == "rsa-sha1") continue;  // none in the samples; would be judged the same way
+      EXPECT_EQ(r.result, DkimResultCode::kNeutral) << r.d << " " << r.detail;
+      EXPECT_EQ(r.reason, DkimReason::kBodyUnavailable);
+      ASSERT_TRUE(r.header_signature.has_value());
+      EXPECT_FALSE(*r.header_signature);
+    }
+  }
+  // backup_with_rules 3, DFRWS2009 4, the headers-only MSGs 6.
+  EXPECT_EQ(signatures, 13u);
 }
 
 }  // namespace
