@@ -130,9 +130,11 @@ std::string TransportHeadersToMessage(std::string_view value, MapiStringType typ
     decoded.assign(value.substr(0, value.find('\0')));
   }
   std::string_view text = decoded;
-  // Leading empty lines would make the whole block a body.
-  while (!text.empty() && (text.front() == '\r' || text.front() == '\n')) text.remove_prefix(1);
-  if (StartsWithIgnoreCase(text, kExchangePreamble)) {
+  // Leading empty lines would make the whole block a body; Exchange 2003 starts with a preamble
+  // line that is no header field.
+  for (;;) {
+    while (!text.empty() && (text.front() == '\r' || text.front() == '\n')) text.remove_prefix(1);
+    if (!StartsWithIgnoreCase(text, kExchangePreamble)) break;
     const size_t nl = text.find('\n');
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
   }
