@@ -4,6 +4,7 @@
 // readers survive whatever they report.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 
 #include "archive_test_util.h"
@@ -91,9 +92,17 @@ TEST(OutlookRobustness, TruncatedMsgIsAnInputError) {
 }
 
 TEST(OutlookRobustness, APasswordedPstIsReadBecauseThePasswordProtectsNothing) {
-  // Outlook's "PST password" is a CRC in property 0x67FF; the data are not encrypted.
-  const auto records = testing::ReadPath(Sample("pst/java-libpst__passworded.pst"));
+  // Outlook's "PST password" is a CRC in property 0x67FF; the data are not encrypted. pffinfo
+  // (independent of our reader) confirms the sample has one set.
+  const std::string path = Sample("pst/java-libpst__passworded.pst");
+  testing::TempDir dir;
+  const std::string info = dir / "pffinfo.txt";
+  ASSERT_EQ(std::system(("pffinfo '" + path + "' > '" + info + "' 2>&1").c_str()), 0);
+  EXPECT_NE(ReadFile(info).find("Password checksum:\t0x"), std::string::npos) << ReadFile(info);
+  // Opened and walked: no input error, and the store is followed by the next input as usual.
+  const auto records = ReadThenNext(dir, ReadFile(path));
   for (const auto& r : records) EXPECT_FALSE(r.input_error) << r.read_error;
+  EXPECT_EQ(records.size(), 1u) << "the sample holds no mail item, only the next input's message";
 }
 
 }  // namespace
