@@ -1,7 +1,8 @@
 // The .msg reader against olefile (python3-olefile, msg_expect.py), an independent Compound File
 // reader, on the real samples in tests/archive/samples/msg: one record per file with the same
 // header block, delivery time and From/Subject/Date; the S/MIME signed message rebuilt from the
-// signed entity it keeps; and the Date values SOURCES.md lists for each sample.
+// signed entity it keeps; and the Date values the shared collection's SOURCES.md lists for each
+// sample.
 #include <gtest/gtest.h>
 
 #include <cstdlib>

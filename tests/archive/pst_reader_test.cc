@@ -1,5 +1,5 @@
 // The PST/OST reader against libpff's own export tool, pffexport (pff-tools), on the real samples
-// in tests/archive/samples/pst (sources and licences in tests/archive/samples/SOURCES.md).
+// in tests/archive/samples/pst (sources and licences in tests/archive/samples/SOURCES-outlook.md).
 // pffexport writes one directory per item (Message00001, Meeting00003, ...: the number is the
 // item's place in its folder), the transport headers it found as InternetHeaders.txt, the delivery
 // time in OutlookHeaders.txt and, with -d, every property in ItemValues.txt. The reader must give
@@ -180,8 +180,9 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
-// SOURCES.md's own count of items with PR_TRANSPORT_MESSAGE_HEADERS per sample (from a listing
-// independent of libpff): the records that carry a header block must be exactly those.
+// The shared collection's SOURCES.md (../shared/formats) count of items with
+// PR_TRANSPORT_MESSAGE_HEADERS per sample (from a listing independent of libpff): the records that
+// carry a header block must be exactly those.
 TEST(PstSamples, HeaderCountsFromSourcesMd) {
   const std::map<std::string, size_t> table = {
       {"aspose-net__SampleOstFile.ost", 72},
