@@ -24,6 +24,9 @@ class ArchiveReader::Impl {
           return true;
         }
         store_.reset();
+        // The readers after a store set only their own provenance fields; none may inherit the
+        // store's folder, mime or format (a caller may reuse `out`).
+        out->provenance = Provenance{};
       }
       if (file_) {
         if (file_->Next(out)) {

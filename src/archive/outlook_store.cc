@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "archive/msg_reader.h"
+#include "archive/olm_archive.h"
 #include "archive/pst_reader.h"
 
 namespace mv {
@@ -26,6 +27,8 @@ OutlookStoreKind DetectOutlookStore(const std::string& path) {
   }
   static constexpr unsigned char kCfb[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
   if (std::memcmp(head, kCfb, sizeof kCfb) == 0) return OutlookStoreKind::kMsg;
+  // Only a ZIP is opened again to look at its central directory.
+  if (std::memcmp(head, "PK\3\4", 4) == 0 && IsOlmArchive(path)) return OutlookStoreKind::kOlm;
   return OutlookStoreKind::kNone;
 }
 
@@ -38,6 +41,8 @@ std::unique_ptr<OutlookStoreReader> OpenOutlookStore(const std::string& path,
       return std::make_unique<PstReader>(path, "ost", options);
     case OutlookStoreKind::kMsg:
       return std::make_unique<MsgReader>(path, options);
+    case OutlookStoreKind::kOlm:
+      return std::make_unique<OlmArchiveReader>(path);
     case OutlookStoreKind::kNone:
       break;
   }

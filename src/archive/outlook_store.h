@@ -1,6 +1,8 @@
 // OutlookStore: recognises Outlook's own files by their magic bytes — a PST or OST (`!BDN` with the
 // client magic SM or SO) and an .msg (a Compound File Binary, D0 CF 11 E0 A1 B1 1A E1) — and opens
 // the reader that turns one into messages. Names are never looked at, as for every other format.
+// An Outlook for Mac archive (.olm) is recognised too, only to say why it cannot be verified
+// (olm_archive.h).
 //
 // Every message such a store yields is the header block Outlook kept (see transport_headers.h) with
 // provenance.mime "headers-only" (or "original" for an S/MIME signed item whose signed entity was
@@ -17,7 +19,7 @@
 
 namespace mv {
 
-enum class OutlookStoreKind { kNone, kPst, kOst, kMsg };
+enum class OutlookStoreKind { kNone, kPst, kOst, kMsg, kOlm };
 
 // Reads the first bytes of `path`; kNone when it cannot be read or is something else.
 OutlookStoreKind DetectOutlookStore(const std::string& path);

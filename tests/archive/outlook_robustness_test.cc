@@ -105,5 +105,36 @@ TEST(OutlookRobustness, APasswordedPstIsReadBecauseThePasswordProtectsNothing) {
   EXPECT_EQ(records.size(), 1u) << "the sample holds no mail item, only the next input's message";
 }
 
+// Outlook for Mac archives keep no header block: one input error saying so, not a garbage record.
+// The ZIPs are written by Python's zipfile (ZIP64 too, as Outlook for Mac writes), independent of
+// our detection; an ordinary ZIP of mail is not taken for one.
+TEST(OutlookRobustness, AnOlmArchiveIsAnInputErrorSayingWhyNothingCanBeVerified) {
+  testing::TempDir dir;
+  const std::string olm = dir / "Archive.olm", zip = dir / "mail.zip";
+  const std::string cmd =
+      "/usr/bin/python3 -c 'import sys, zipfile\n"
+      "with zipfile.ZipFile(sys.argv[1], \"w\", allowZip64=True) as z:\n"
+      "    z.writestr(\"Categories.xml\", \"<categories/>\")\n"
+      "    with z.open(\"Local/com.microsoft.__Messages/Inbox/message_00000.xml\", \"w\",\n"
+      "                force_zip64=True) as f:\n"
+      "        f.write(b\"<emails><email><OPFMessageCopySubject>Hi</OPFMessageCopySubject>"
+      "</email></emails>\")\n"
+      "with zipfile.ZipFile(sys.argv[2], \"w\") as z:\n"
+      "    z.writestr(\"a.eml\", \"From: a@example.org\\r\\n\\r\\nbody\\r\\n\")' '" +
+      olm + "' '" + zip + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+
+  auto records = testing::ReadAll({InputSpec{olm}, InputSpec{zip}});
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_TRUE(records[0].input_error);
+  EXPECT_EQ(records[0].provenance.source_format, "olm");
+  EXPECT_EQ(records[0].read_error.rfind(olm + ": Outlook for Mac archive (.olm)", 0), 0u)
+      << records[0].read_error;
+  EXPECT_NE(records[0].read_error.find("no internet header block"), std::string::npos);
+  // The plain ZIP is no Outlook file: read as before (one message, not an olm input error).
+  EXPECT_FALSE(records[1].input_error);
+  EXPECT_NE(records[1].provenance.source_format, "olm");
+}
+
 }  // namespace
 }  // namespace mv
