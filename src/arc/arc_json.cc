@@ -16,6 +16,20 @@ void WriteCheck(const ArcSignatureCheck& c, JsonWriter* w) {
 
 }  // namespace
 
+void WriteAuthResultsJson(const std::vector<AarResult>& results, JsonWriter* w) {
+  w->BeginArray();
+  for (const AarResult& res : results) {
+    w->BeginObject();
+    w->Field("method", res.method).Field("result", res.result);
+    if (!res.reason.empty()) w->Field("reason", res.reason);
+    w->Key("properties").BeginObject();
+    for (const auto& [key, value] : res.properties) w->Field(key, value);
+    w->EndObject();
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
 void WriteArcJson(const ArcResult& r, JsonWriter* w) {
   w->BeginObject();
   w->Field("result", ArcResultName(r.result));
@@ -30,17 +44,8 @@ void WriteArcJson(const ArcResult& r, JsonWriter* w) {
     w->Field("instance", hop.instance);
     w->Field("authserv_id", hop.authserv_id);
     w->Field("cv", hop.cv);
-    w->Key("results").BeginArray();
-    for (const AarResult& res : hop.results) {
-      w->BeginObject();
-      w->Field("method", res.method).Field("result", res.result);
-      if (!res.reason.empty()) w->Field("reason", res.reason);
-      w->Key("properties").BeginObject();
-      for (const auto& [key, value] : res.properties) w->Field(key, value);
-      w->EndObject();
-      w->EndObject();
-    }
-    w->EndArray();
+    w->Key("results");
+    WriteAuthResultsJson(hop.results, w);
     w->Key("seal");
     WriteCheck(hop.seal, w);
     w->Key("message_signature");

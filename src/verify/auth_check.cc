@@ -5,6 +5,7 @@
 #include "dmarc/dmarc_json.h"
 #include "report/mail_date.h"
 #include "util/json_writer.h"
+#include "verify/recorded_auth_results.h"
 
 namespace mv {
 namespace {
@@ -87,12 +88,15 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
 
   // Each member is written into a string reserved for its usual size (see the reference scan's
   // output), so serialising does not grow it step by step.
-  record->members.reserve(record->members.size() + 5);
+  record->members.reserve(record->members.size() + 6);
   record->AddMember("dkim",
                     ToJson(448 * dkim.size() + 2, [&](JsonWriter* j) { WriteDkimJson(dkim, j); }));
   record->AddMember("spf", ToJson(512, [&](JsonWriter* j) { WriteSpfJson(spf, j); }));
   record->AddMember("dmarc", ToJson(640, [&](JsonWriter* j) { WriteDmarcJson(dmarc, j); }));
   record->AddMember("arc", ToJson(128, [&](JsonWriter* j) { WriteArcJson(arc, j); }));
+  if (std::string recorded = RecordedAuthResultsJson(headers); !recorded.empty()) {
+    record->AddMember("recorded_auth_results", std::move(recorded));
+  }
 
   // Authentication-Results (RFC 8601): one dkim entry per signature, then spf, dmarc, arc. The
   // entries are views into the results above.

@@ -7,6 +7,7 @@ signed by dkimpy (key from `openssl genpkey`), its header section is written as 
 PidTagTransportMessageHeaders stream (__substg1.0_007D001F) of a real sample .msg with olefile
 (same stream size, the rest NUL as Outlook pads it), once intact and once with a signed header
 changed. The same signed message as a whole .eml is scanned too, to show the key and zone are right.
+The receiving server's Authentication-Results (dkim=pass) must appear as recorded_auth_results.
 
 Expected: the .eml passes; the intact .msg is neutral, reason body-unavailable, header_signature
 pass; the altered one neutral, body-unavailable, header_signature fail (never a DKIM fail: the body
@@ -53,7 +54,10 @@ def signed_message():
     zone = (b"outlook._domainkey.example.org. 300 IN TXT " +
             b" ".join(b'"' + c + b'"' for c in chunks) + b"\n")
     assert dkim.verify(sig + msg, dnsfunc=lambda name, timeout=5: record), "dkimpy rejects its own"
-    return sig + msg, zone
+    # What the receiving server recorded on delivery (after signing: not covered by the signature).
+    recorded = (b"Authentication-Results: mx.example.com; dkim=pass header.d=example.org"
+                b" header.s=outlook;\r\n\tspf=pass smtp.mailfrom=example.org\r\n")
+    return recorded + sig + msg, zone
 
 
 def write_msg(sample, path, headers):
@@ -100,6 +104,12 @@ def main():
         assert bad["dkim"][0]["header_signature"] == "fail", bad["dkim"]
         assert intact["subject"] == "Outlook kept these headers", intact["subject"]
         assert bad["subject"] == "Outlook lost these headers", bad["subject"]
+        # The receiver's recorded verdict is shown as evidence beside the header-only check.
+        recorded = intact["recorded_auth_results"]
+        assert [r["authserv_id"] for r in recorded] == ["mx.example.com"], recorded
+        dkim_recorded = recorded[0]["results"][0]
+        assert (dkim_recorded["method"], dkim_recorded["result"]) == ("dkim", "pass"), recorded
+        assert dkim_recorded["properties"]["header.d"] == "example.org", recorded
         print("ok: eml pass; msg intact neutral/header_signature pass; altered header_signature fail")
     finally:
         shutil.rmtree(work)
