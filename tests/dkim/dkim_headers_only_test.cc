@@ -6,6 +6,8 @@
 // same message with its body: pass, so the signatures themselves are sound.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -24,13 +26,19 @@ using dkimtest::ReadFile;
 class HeadersOnlyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(std::string(MV_BINARY_DIR) + "/headers-only-vectors");
+    // One directory per process: ctest -j runs each test of this suite as its own process, and
+    // they must not remove or rewrite each other's vectors (fresh keys every time).
+    dir_ = new std::string(std::string(MV_BINARY_DIR) + "/headers-only-vectors-" +
+                           std::to_string(::getpid()));
     std::filesystem::remove_all(*dir_);
     const std::string cmd =
         "/usr/bin/python3 " + std::string(MV_TEST_DATA) + "/dkim/headers_only_vectors.py " + *dir_;
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
 
   void SetUp() override {
     const std::string zone = ReadFile(*dir_ + "/dns.txt");
