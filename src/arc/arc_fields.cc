@@ -221,9 +221,10 @@ Result<ArcMessageSignature> ParseArcMessageSignature(const HeaderField& field) {
   ArcMessageSignature ams;
   Status s = ParseCommon(field, *tags, &ams);
   if (!s.ok()) return s;
-  // An AMS without c= is read as relaxed/relaxed, not DKIM's simple/simple: that is what dkimpy (the
-  // ValiMail suite's reference implementation) does, and what the suite's ams_fields_c_na expects
-  // since its 2018 revision. ARC signers always write c=, so only such test messages differ.
+  // An AMS without c= is read as relaxed/relaxed, not DKIM's simple/simple: that is what dkimpy
+  // (the ValiMail suite's reference implementation) does, and what the suite's ams_fields_c_na
+  // expects since its 2018 revision. ARC signers always write c=, so only such test messages
+  // differ.
   const Tag* c = tags->Find("c");
   std::optional<Canonicalization> canon = ParseCanonicalization(c ? c->value : "relaxed/relaxed");
   if (!canon || (c != nullptr && c->value.empty())) {
@@ -257,26 +258,11 @@ Result<ArcMessageSignature> ParseArcMessageSignature(const HeaderField& field) {
   return ams;
 }
 
-Result<ArcAuthResults> ParseArcAuthResults(const HeaderField& field) {
-  std::string_view v = TrimFws(field.value);
-  if (!v.starts_with("i")) return Status::Error("AAR does not start with i=");
-  v = TrimFws(v.substr(1));
-  if (!v.starts_with("=")) return Status::Error("AAR does not start with i=");
-  v = TrimFws(v.substr(1));
-  size_t digits = 0;
-  while (digits < v.size() && v[digits] >= '0' && v[digits] <= '9') ++digits;
-  Result<int> instance = ParseInstanceValue(v.substr(0, digits));
-  if (!instance.ok()) return instance.status();
-  v = TrimFws(v.substr(digits));
-  if (!v.starts_with(";")) return Status::Error("AAR i= is not followed by ';'");
-  v.remove_prefix(1);
-
+Result<ArcAuthResults> ParseAuthResultsPayload(std::string_view v) {
   ArcAuthResults aar;
-  aar.field = &field;
-  aar.instance = *instance;
   std::vector<std::string> parts = SplitResinfo(v);
   std::vector<std::string> id_words = Words(parts[0]);
-  if (id_words.empty()) return Status::Error("AAR has no authserv-id");
+  if (id_words.empty()) return Status::Error("has no authserv-id");
   aar.authserv_id = id_words[0];
   for (size_t k = 1; k < parts.size(); ++k) {
     std::vector<std::string> words = Words(parts[k]);
@@ -300,6 +286,27 @@ Result<ArcAuthResults> ParseArcAuthResults(const HeaderField& field) {
     }
     aar.results.push_back(std::move(r));
   }
+  return aar;
+}
+
+Result<ArcAuthResults> ParseArcAuthResults(const HeaderField& field) {
+  std::string_view v = TrimFws(field.value);
+  if (!v.starts_with("i")) return Status::Error("AAR does not start with i=");
+  v = TrimFws(v.substr(1));
+  if (!v.starts_with("=")) return Status::Error("AAR does not start with i=");
+  v = TrimFws(v.substr(1));
+  size_t digits = 0;
+  while (digits < v.size() && v[digits] >= '0' && v[digits] <= '9') ++digits;
+  Result<int> instance = ParseInstanceValue(v.substr(0, digits));
+  if (!instance.ok()) return instance.status();
+  v = TrimFws(v.substr(digits));
+  if (!v.starts_with(";")) return Status::Error("AAR i= is not followed by ';'");
+  v.remove_prefix(1);
+
+  Result<ArcAuthResults> aar = ParseAuthResultsPayload(v);
+  if (!aar.ok()) return Status::Error("AAR " + aar.status().message());
+  aar->field = &field;
+  aar->instance = *instance;
   return aar;
 }
 

@@ -70,6 +70,9 @@ Result<ArcSeal> ParseArcSeal(const HeaderField& field);
 Result<ArcMessageSignature> ParseArcMessageSignature(const HeaderField& field);
 // The AAR must start with "i=<n>;" followed by an Authentication-Results payload (RFC 8617 4.1.1).
 Result<ArcAuthResults> ParseArcAuthResults(const HeaderField& field);
+// The Authentication-Results payload alone (RFC 8601: authserv-id, then resinfo; the value of an
+// Authentication-Results field, or of an AAR after "i=<n>;"); field and instance left unset.
+Result<ArcAuthResults> ParseAuthResultsPayload(std::string_view payload);
 
 // True when `d` is a syntactically valid domain name (LDH labels, '_' allowed, no empty label).
 bool IsValidSigningDomain(std::string_view d);

@@ -12,4 +12,8 @@ namespace mv {
 // ("pass", "fail" or "not-checked"), "reason" when it failed and "key_bits" when a key was read.
 void WriteArcJson(const ArcResult& result, JsonWriter* out);
 
+// [{"method", "result", "reason"?, "properties": {...}}]: the resinfo of an AAR or of an
+// Authentication-Results field, as recorded.
+void WriteAuthResultsJson(const std::vector<AarResult>& results, JsonWriter* out);
+
 }  // namespace mv

@@ -99,7 +99,7 @@ std::string_view ArcResultName(ArcResultCode code) {
 ArcValidator::ArcValidator(DnsResolver* resolver, std::shared_ptr<DkimKeyCache> cache)
     : resolver_(resolver), cache_(cache ? std::move(cache) : std::make_shared<DkimKeyCache>()) {}
 
-ArcResult ArcValidator::Validate(const HeaderIndex& index) const {
+ArcResult ArcValidator::Validate(const HeaderIndex& index, bool body_available) const {
   ArcResult r;
   Fields f;
   for (const HeaderField& field : index.fields()) {
@@ -218,21 +218,25 @@ ArcResult ArcValidator::Validate(const HeaderIndex& index) const {
   }
 
   // Every AMS, newest first. Body hashes are shared between AMSs with the same parameters.
+  r.body_unavailable = !body_available;
   std::map<std::tuple<int, int, std::optional<uint64_t>>, std::string> body_hashes;
   for (int i = n; i >= 1; --i) {
     ArcSignatureCheck& check = r.hops[i - 1].message_signature;
     if (!parsed_ams[i]) continue;
     const ArcMessageSignature& ams = *parsed_ams[i];
     const DkimHash hash = AlgorithmHash(ams.algorithm);
+    check.body_unavailable = !body_available;
     const auto key =
         std::make_tuple(static_cast<int>(ams.canon.body), static_cast<int>(hash), ams.length);
     auto it = body_hashes.find(key);
-    if (it == body_hashes.end()) {
+    if (!body_available) {
+      // bh= taken as written: nothing to compare it with.
+    } else if (it == body_hashes.end()) {
       it = body_hashes
                .emplace(key, ComputeBodyHash(ams.canon.body, hash, ams.length, index.body()).digest)
                .first;
     }
-    if (it->second != ams.body_hash) {
+    if (body_available && it->second != ams.body_hash) {
       check.checked = true;
       check.reason = "bh= does not match the body";
       continue;

@@ -26,6 +26,9 @@ std::string_view ArcResultName(ArcResultCode code);  // "none", "pass", "fail"
 // The outcome of checking one AS or AMS.
 struct ArcSignatureCheck {
   bool checked = false;  // false when the chain structure prevented the check
+  // AMS only, on a message whose body the store did not keep: bh= was not compared, so `pass`
+  // means the AMS's header signature verifies.
+  bool body_unavailable = false;
   bool pass = false;
   bool temperror = false;  // the key lookup failed temporarily
   std::string reason;      // why it failed, or empty
@@ -54,6 +57,9 @@ struct ArcResult {
   int oldest_pass = 0;
   std::string reason;  // why the chain failed (or is none), for a person
   bool temperror = false;
+  // Validated with the body unavailable (headers-only stores): no AMS body hash was compared, so a
+  // pass says the seals and the AMS header signatures verify, not that the body is the one sealed.
+  bool body_unavailable = false;
   std::vector<ArcHop> hops;  // by instance, 1 first
 };
 
@@ -62,7 +68,9 @@ class ArcValidator {
   // `resolver` must outlive the validator. A DkimKeyCache may be shared with the DKIM verifier.
   explicit ArcValidator(DnsResolver* resolver, std::shared_ptr<DkimKeyCache> cache = nullptr);
 
-  ArcResult Validate(const HeaderIndex& index) const;
+  // `body_available` false: the message is only its header block (PST, OST, MSG); AMS body hashes
+  // are not compared (see ArcResult::body_unavailable) instead of failing.
+  ArcResult Validate(const HeaderIndex& index, bool body_available = true) const;
 
  private:
   DnsResolver* resolver_;

@@ -7,6 +7,7 @@
 
 #include "archive/directory_walker.h"
 #include "archive/file_reader.h"
+#include "archive/outlook_store.h"
 
 namespace mv {
 
@@ -17,6 +18,16 @@ class ArchiveReader::Impl {
 
   bool Next(RawMessage* out) {
     for (;;) {
+      if (store_) {
+        if (store_->Next(out)) {
+          Account(*out);
+          return true;
+        }
+        store_.reset();
+        // The readers after a store set only their own provenance fields; none may inherit the
+        // store's folder, mime or format (a caller may reuse `out`).
+        out->provenance = Provenance{};
+      }
       if (file_) {
         if (file_->Next(out)) {
           Account(*out);
@@ -31,6 +42,8 @@ class ArchiveReader::Impl {
             InputError(out, entry.path, entry.error);
             return true;
           }
+          // PST/OST and .msg files are recognised by their magic bytes (outlook_store.h).
+          if (!entry.maildir_message && (store_ = OpenOutlookStore(entry.path, options_))) continue;
           file_ =
               std::make_unique<FileReader>(std::move(entry.path), options_, entry.maildir_message);
           file_->SetStore(std::move(entry.source_format), std::move(entry.folder),
@@ -49,6 +62,10 @@ class ArchiveReader::Impl {
         }
         if (S_ISDIR(st.st_mode)) {
           walker_ = std::make_unique<DirectoryWalker>(spec.path);
+          continue;
+        }
+        if (S_ISREG(st.st_mode) && spec.begin == 0 &&
+            (store_ = OpenOutlookStore(spec.path, options_))) {
           continue;
         }
       }
@@ -87,6 +104,7 @@ class ArchiveReader::Impl {
   size_t next_input_ = 0;
   std::unique_ptr<DirectoryWalker> walker_;
   std::unique_ptr<FileReader> file_;
+  std::unique_ptr<OutlookStoreReader> store_;
 };
 
 ArchiveReader::ArchiveReader(std::vector<InputSpec> inputs, ArchiveOptions options)

@@ -35,8 +35,10 @@ std::string_view DkimResultName(DkimResultCode code);  // "pass", "fail", "perme
 //   domain-mismatch     i= is not d= or a subdomain of it
 //   from-not-signed     h= does not list From (RFC 6376 5.4)
 //   not-checked         beyond DkimOptions::max_signatures; left unverified
-//   body-unavailable    (neutral) bh= does not match, but the store kept the body incomplete (a
-//                       .partial.emlx part missing), so the mismatch proves nothing
+//   body-unavailable    (neutral) the body bh= covers is not there to check: the store kept the
+//                       header block only (PST, OST, MSG; DkimResult::header_signature then says
+//                       whether b= verifies over the signed header fields), or kept the body
+//                       incomplete (a .partial.emlx part missing), so a mismatch proves nothing
 enum class DkimReason {
   kOk,
   kBodyHashMismatch,

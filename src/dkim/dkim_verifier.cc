@@ -158,6 +158,48 @@ void JudgeVerified(const DkimOptions& options, const Pending& p, int64_t now, Dk
   }
 }
 
+// Whether b= verifies over the header hash with one of the keys; records the key that does.
+bool VerifyHeaderSignature(const HeaderIndex& index, Pending* p) {
+  const DkimSignature& sig = p->parse.sig;
+  DkimResult* r = p->result;
+  const std::vector<const HeaderField*> signed_fields = SelectSignedFields(index, sig.signed_names);
+  const std::string digest =
+      ComputeHeaderHash(sig.canon.header, sig.hash(), signed_fields, sig.without_b);
+  for (size_t k = 0; k < p->keys.size(); ++k) {
+    if (VerifyDigestSignature(*p->keys[k], sig.hash(), digest, sig.signature)) {
+      p->key = p->keys[k];
+      r->key_bits = p->key->bits;
+      r->testing = p->key->testing;
+      r->key_comment = p->comments[k];
+      r->key = p->key;
+      r->key_seen = p->windows[k];
+      return true;
+    }
+  }
+  return false;
+}
+
+// DkimBody::kUnavailable: the header signature alone, bh= taken as written. Not a fail either way
+// (the body that bh= covers is not there to check), so a reader learns from header_signature
+// whether these headers were signed by d= or altered since.
+void VerifyHeadersOnly(const DkimOptions& options, const HeaderIndex& index, int64_t now,
+                       Pending* p) {
+  DkimResult* r = p->result;
+  const bool verified = VerifyHeaderSignature(index, p);
+  r->header_signature = verified;
+  if (!verified) {
+    Conclude(r, DkimResultCode::kNeutral, DkimReason::kBodyUnavailable,
+             "no body to check bh= against; b= does not verify over the signed header fields "
+             "(altered, or signed with another key)");
+    return;
+  }
+  JudgeVerified(options, *p, now, r);
+  if (r->result != DkimResultCode::kPass) return;  // expired, or strict RFC 8301: still decisive
+  std::string detail = "no body to check bh= against; b= verifies over the signed header fields";
+  if (r->reason != DkimReason::kOk) detail += " (" + std::string(DkimReasonName(r->reason)) + ")";
+  Conclude(r, DkimResultCode::kNeutral, DkimReason::kBodyUnavailable, std::move(detail));
+}
+
 }  // namespace
 
 DkimVerifier::DkimVerifier(DnsResolver* resolver, DkimOptions options,
@@ -166,7 +208,8 @@ DkimVerifier::DkimVerifier(DnsResolver* resolver, DkimOptions options,
       options_(options),
       cache_(cache ? std::move(cache) : std::make_shared<DkimKeyCache>()) {}
 
-std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t verify_time) const {
+std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t verify_time,
+                                             DkimBody body_state) const {
   const int64_t now = verify_time != 0            ? verify_time
                       : options_.verify_time != 0 ? options_.verify_time
                                                   : static_cast<int64_t>(std::time(nullptr));
@@ -228,6 +271,10 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
     pending.push_back(std::move(p));
   }
   if (pending.empty()) return results;
+  if (body_state == DkimBody::kUnavailable) {
+    for (Pending& p : pending) VerifyHeadersOnly(options_, index, now, &p);
+    return results;
+  }
 
   // One hasher per body canonicalization, one digest target per distinct (hash, l=).
   std::optional<BodyHasher> hashers[2];
@@ -281,23 +328,7 @@ std::vector<DkimResult> DkimVerifier::Verify(const HeaderIndex& index, int64_t v
                "l= is larger than the canonical body (RFC 6376 3.5)");
       continue;
     }
-    const std::vector<const HeaderField*> signed_fields =
-        SelectSignedFields(index, sig.signed_names);
-    const std::string digest =
-        ComputeHeaderHash(sig.canon.header, sig.hash(), signed_fields, sig.without_b);
-    bool verified = false;
-    for (size_t k = 0; k < p.keys.size() && !verified; ++k) {
-      if (VerifyDigestSignature(*p.keys[k], sig.hash(), digest, sig.signature)) {
-        p.key = p.keys[k];
-        r->key_bits = p.key->bits;
-        r->testing = p.key->testing;
-        r->key_comment = p.comments[k];
-        r->key = p.key;
-        r->key_seen = p.windows[k];
-        verified = true;
-      }
-    }
-    if (!verified) {
+    if (!VerifyHeaderSignature(index, &p)) {
       Conclude(r, DkimResultCode::kFail, DkimReason::kSignatureMismatch,
                p.keys.size() == 1
                    ? "b= does not verify over the signed header fields"
@@ -372,6 +403,7 @@ void WriteDkimJson(const std::vector<DkimResult>& results, JsonWriter* json) {
     if (r.expired) json->Field("expired", true);
     if (r.weak) json->Field("weak", true);
     if (r.future) json->Field("future", true);
+    if (r.header_signature) json->Field("header_signature", *r.header_signature ? "pass" : "fail");
     json->EndObject();
   }
   json->EndArray();

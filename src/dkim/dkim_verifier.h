@@ -40,6 +40,10 @@ struct DkimOptions {
   bool accept_draft_versions = false;
 };
 
+// Whether the message's body is the one delivered. Outlook stores (PST, OST, MSG) keep the header
+// block but not the MIME body: then only the header signature can be checked (kUnavailable).
+enum class DkimBody { kAvailable, kUnavailable };
+
 struct DkimResult {
   DkimResultCode result = DkimResultCode::kPermError;
   DkimReason reason = DkimReason::kTagSyntax;
@@ -66,6 +70,10 @@ struct DkimResult {
   uint64_t body_bytes_signed = 0;  // canonical body bytes covered: min(l=, body_bytes_total)
   uint64_t body_bytes_total = 0;   // canonical body length
   int64_t verified_at = 0;         // the verification time used
+  // DkimBody::kUnavailable only: whether b= verifies over the signed header fields with bh= taken
+  // as written (true: these headers were signed by d=; false: altered, or another key). Unset when
+  // no key was obtained or the signature is unusable, so b= was never checked.
+  std::optional<bool> header_signature;
 };
 
 class DkimVerifier {
@@ -75,8 +83,12 @@ class DkimVerifier {
                std::shared_ptr<DkimKeyCache> cache = nullptr);
 
   // Verifies each DKIM-Signature of the message `index` describes. `verify_time` overrides the
-  // option for this message (the CLI's --at received); 0 keeps the option.
-  std::vector<DkimResult> Verify(const HeaderIndex& index, int64_t verify_time = 0) const;
+  // option for this message (the CLI's --at received); 0 keeps the option. With `body`
+  // kUnavailable no body hash is computed or compared: a signature whose key was obtained is
+  // neutral (body-unavailable) with header_signature set, unless the time or strength rules make
+  // it permerror (expired, and under `strict` the RFC 8301 cases) after b= verified.
+  std::vector<DkimResult> Verify(const HeaderIndex& index, int64_t verify_time = 0,
+                                 DkimBody body = DkimBody::kAvailable) const;
 
   const DkimOptions& options() const { return options_; }
 

@@ -12,6 +12,7 @@
 #include "util/json_writer.h"
 #include "verify/dns_probe.h"
 #include "verify/mbox_quoting_check.h"
+#include "verify/recorded_auth_results.h"
 
 namespace mv {
 namespace {
@@ -109,7 +110,11 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const HeaderIndex& headers = msg.headers;
   const int64_t now = VerificationTime(headers, msg.raw.provenance);
 
-  std::vector<DkimResult> dkim = dkim_.Verify(headers, now);
+  // Outlook stores keep only the header block: DKIM and ARC then check the header signatures and
+  // leave the body hashes alone (body-unavailable) rather than failing them.
+  const bool headers_only = record->provenance.mime == "headers-only";
+  std::vector<DkimResult> dkim =
+      dkim_.Verify(headers, now, headers_only ? DkimBody::kUnavailable : DkimBody::kAvailable);
   if (msg.raw.provenance.mime == "incomplete") MarkBodyUnavailable(&dkim);
   // An mbox body whose "From " lines were quoted another way is read that way for DKIM and ARC.
   const MboxQuotingOutcome quoting = ResolveMboxQuoting(msg, dkim_, now, &dkim);
@@ -119,7 +124,7 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   SpfOptions spf_options = options_.spf;
   spf_options.evaluator.now = now;
   const SpfOutcome spf = SpfCheck(headers, *resolver_, spf_options);
-  ArcResult arc = arc_.Validate(quoting.message.empty() ? headers : requoted);
+  ArcResult arc = arc_.Validate(quoting.message.empty() ? headers : requoted, !headers_only);
   AnnotateKeys(headers, &dkim, &arc, record);
 
   DmarcInput dmarc_input;
@@ -141,7 +146,7 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
 
   // Each member is written into a string reserved for its usual size (see the reference scan's
   // output), so serialising does not grow it step by step.
-  record->members.reserve(record->members.size() + 5);
+  record->members.reserve(record->members.size() + 6);
   record->AddMember("dkim",
                     ToJson(448 * dkim.size() + 2, [&](JsonWriter* j) { WriteDkimJson(dkim, j); }));
   record->AddMember("spf", ToJson(512, [&](JsonWriter* j) { WriteSpfJson(spf, j); }));
@@ -161,6 +166,10 @@ void AuthCheck::Run(const ParsedMessage& msg, MessageRecord* record) const {
   const std::string_view dmarc_polrec_p = polrec ? dmarc.record->policy : std::string_view();
   const std::string_view dmarc_polrec_domain =
       polrec && dmarc.policy_domain != dmarc.from_domain ? dmarc.policy_domain : std::string_view();
+
+  if (std::string recorded = RecordedAuthResultsJson(headers); !recorded.empty()) {
+    record->AddMember("recorded_auth_results", std::move(recorded));
+  }
 
   // Authentication-Results (RFC 8601): one dkim entry per signature, then spf, dmarc, arc. The
   // entries are views into the results above.
