@@ -140,6 +140,22 @@ constexpr OptionSpec kOptions[] = {
        o->map_files = false;
        return Status::Ok();
      }},
+    {"imap-password-file", 0, "FILE",
+     "IMAP inputs: the password is the first line of FILE (else $MAILVERIFY_IMAP_PASSWORD)",
+     [](std::string_view v, Options* o) {
+       o->imap.password_file = std::string(v);
+       return Status::Ok();
+     }},
+    {"imap-insecure", 0, nullptr,
+     "IMAP inputs: accept any TLS certificate (default: verified against the system store)",
+     [](std::string_view, Options* o) {
+       o->imap.insecure = true;
+       return Status::Ok();
+     }},
+    {"imap-timeout", 0, "SECONDS", "IMAP inputs: the longest wait for the server (default 60)",
+     [](std::string_view v, Options* o) {
+       return SetCount("imap-timeout", v, 1, 86400, &o->imap.timeout_seconds);
+     }},
     {"max-header-bytes", 0, "BYTES",
      "header sections are indexed up to this size, then reported (default 4194304)",
      [](std::string_view v, Options* o) {

@@ -10,6 +10,7 @@
 
 #include "archive/archive_reader.h"
 #include "dns/dns_stack.h"
+#include "imap/imap_options.h"
 #include "message/header_index.h"
 #include "scaleout/scaleout_options.h"
 #include "util/status.h"
@@ -54,6 +55,7 @@ struct Options {
   int spf_max_void_lookups = 2;                   // --spf-max-void-lookups
   std::string authserv_id;                        // empty: the host name
   DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
+  ImapOptions imap;                    // --imap-password-file, --imap-insecure, --imap-timeout
   ScaleoutOptions scaleout;            // plan, merge, slurm, dns-snapshot, scan --plan
   std::vector<InputSpec> input_specs;  // scan --plan: a shard's byte ranges instead of `inputs`
   // Reports (docs/REPORTS.md): scan --db/--html/--progress, domains --db/--json/--top.

@@ -15,6 +15,7 @@
 #include "audit/result_store.h"
 #include "cli/input_size.h"
 #include "cli/progress_line.h"
+#include "imap/input_sequence.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
 #include "util/json_writer.h"
@@ -148,7 +149,8 @@ int RunScan(const Options& options) {
   if (inputs.empty()) {
     for (const std::string& path : options.inputs) inputs.push_back(InputSpec{path});
   }
-  ArchiveReader reader(std::move(inputs), ArchiveOptionsOf(options));
+  // Paths go through the archive reader, imap:// and imaps:// URLs through the IMAP reader.
+  InputSequence reader(std::move(inputs), ArchiveOptionsOf(options), options.imap);
 
   PipelineOptions pipeline_options;
   pipeline_options.threads = options.threads;
