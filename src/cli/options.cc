@@ -3,6 +3,8 @@
 #include <charconv>
 #include <utility>
 
+#include "imap/imap_url.h"
+
 namespace mv {
 namespace {
 
@@ -415,6 +417,9 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
   if (options.command == Options::Command::kScan && options.inputs.empty() &&
       options.scaleout.plan.empty())
     return Status::Error("scan needs at least one PATH (\"-\" for stdin)");
+  for (const std::string& input : options.inputs) {
+    if (Status s = RefusePasswordInUrl(input); !s.ok()) return s;
+  }
   if (options.command == Options::Command::kDomains && options.inputs.empty() &&
       options.db_file.empty())
     return Status::Error("domains needs --db FILE or at least one DOMAIN");

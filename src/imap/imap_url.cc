@@ -61,6 +61,19 @@ bool IsImapUrl(std::string_view input) {
   return StartsWithNoCase(input, "imap://") || StartsWithNoCase(input, "imaps://");
 }
 
+Status RefusePasswordInUrl(std::string_view input) {
+  if (!IsImapUrl(input)) return Status::Ok();
+  std::string_view authority = input.substr(input.find("://") + 3);
+  authority = authority.substr(0, authority.find('/'));
+  const size_t at = authority.rfind('@');
+  if (at != std::string_view::npos && authority.substr(0, at).find(':') != std::string_view::npos) {
+    return Status::Error(
+        "a password in an IMAP URL is refused (it would show in process lists and records); use "
+        "MAILVERIFY_IMAP_PASSWORD or --imap-password-file");
+  }
+  return Status::Ok();
+}
+
 Result<ImapUrl> ParseImapUrl(std::string_view input) {
   ImapUrl url;
   std::string_view rest;

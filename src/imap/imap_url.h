@@ -27,6 +27,11 @@ struct ImapUrl {
 // True for inputs that name an IMAP server (imap:// or imaps://, any case).
 bool IsImapUrl(std::string_view input);
 
+// An error when `input` is an IMAP URL that carries a password (user:password@), so that the scan
+// refuses to start before the input is written anywhere (the --db run row, a log). The message
+// does not repeat the password.
+Status RefusePasswordInUrl(std::string_view input);
+
 // Splits an imap:// or imaps:// URL. Errors name what is wrong, never echoing a password.
 Result<ImapUrl> ParseImapUrl(std::string_view input);
 

@@ -11,9 +11,10 @@ can run side by side, then scans it over IMAP with the built mailverify:
             folder and INTERNALDATE (the file's mtime); Dovecot's rawlog shows EXAMINE and no
             SELECT, STORE, EXPUNGE or non-PEEK body fetch; "*" reads every mailbox.
   many      250 messages arrive in UID order, one record each, across several fetch windows.
-  errors    wrong password, missing password, password in the URL, a mailbox that does not exist,
-            a closed port and a server that never answers are each one input_error record, the
-            password never shows, and the file inputs around them are still scanned.
+  errors    wrong password, missing password, a mailbox that does not exist, a closed port and a
+            server that never answers are each one input_error record, the password never shows,
+            and the file inputs around them are still scanned; a password in the URL is a usage
+            error before anything is read.
   tls       imaps:// against the self-signed certificate fails without --imap-insecure and reads
             the folder with it.
 
@@ -269,8 +270,13 @@ def case_errors(mailverify, work):
 
     single_error([url("case-errors")], wrong, r"login denied")
     single_error([url("case-errors")], None, r"MAILVERIFY_IMAP_PASSWORD")
-    single_error(["imap://%s:%s@127.0.0.1:%d/INBOX" % (USER, wrong, PORT)], PASSWORD,
-                 r"password in an IMAP URL is refused")
+    # A password in the URL stops the run before anything is read or written (exit status 2).
+    records, text, code = scan(mailverify, eml, "imap://%s:%s@127.0.0.1:%d/INBOX" % (USER, wrong,
+                                                                                    PORT),
+                               expect_ok=False)
+    check(code == 2 and records == [] and "password in an IMAP URL is refused" in text,
+          "password in the URL: exit %d, %s" % (code, text))
+    check(wrong not in text, "the password in the URL shows in the output")
     missing = single_error([url("no-such-mailbox")], PASSWORD, r"EXAMINE failed: NO")
     check(missing["source"] == url("no-such-mailbox"), "source %s" % missing["source"])
     single_error([url("INBOX", port=closed_port())], PASSWORD, r"connect")

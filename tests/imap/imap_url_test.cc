@@ -39,6 +39,15 @@ TEST(ImapUrl, PasswordIsRefusedAndNotEchoed) {
   EXPECT_EQ(url.error().find("hunter2"), std::string::npos);
 }
 
+TEST(ImapUrl, RefusePasswordInUrlBeforeTheScan) {
+  const Status refused = RefusePasswordInUrl("imaps://bob:hunter2@host/INBOX");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.message().find("hunter2"), std::string::npos);
+  EXPECT_TRUE(RefusePasswordInUrl("imaps://bob@host/a:b@c").ok());  // ':' in the mailbox is fine
+  EXPECT_TRUE(RefusePasswordInUrl("imap://host:143/").ok());
+  EXPECT_TRUE(RefusePasswordInUrl("user:pass@file.mbox").ok());  // not a URL: a path
+}
+
 TEST(ImapUrl, Rejects) {
   for (const char* bad : {"http://host/INBOX", "imap:///INBOX", "imap://host:0/", "imap://host:x/",
                           "imap://host:65536/", "imap://[::1/", "imap://host/INBOX;UID=5",
