@@ -176,11 +176,15 @@ bool ImapInput::OpenNextMailbox() {
 }
 
 void ImapInput::ListNextWindow() {
-  const uint32_t last = std::min<uint64_t>(exists_, uint64_t{next_sequence_} + kWindowMessages - 1);
+  const uint32_t first = next_sequence_;
+  const uint32_t last = std::min<uint64_t>(exists_, uint64_t{first} + kWindowMessages - 1);
   std::vector<Listed> window;
+  // Set before the command so that an EXPUNGE arriving with its answer renumbers it (Track).
+  next_sequence_ = last + 1;
   Result<ImapResponse> done = connection_->Command(
-      "FETCH " + std::to_string(next_sequence_) + ":" + std::to_string(last) + " (UID RFC822.SIZE)",
-      [&window](const ImapResponse& r, const std::shared_ptr<const std::string>&) {
+      "FETCH " + std::to_string(first) + ":" + std::to_string(last) + " (UID RFC822.SIZE)",
+      [this, &window](const ImapResponse& r, const std::shared_ptr<const std::string>&) {
+        Track(r);
         Result<std::optional<ImapFetch>> fetch = InterpretFetch(r);
         if (!fetch.ok()) return fetch.status();
         if (*fetch && (*fetch)->uid && (*fetch)->size) {
@@ -188,7 +192,6 @@ void ImapInput::ListNextWindow() {
         }
         return Status::Ok();
       });
-  next_sequence_ = last + 1;
   if (!done.ok()) {
     Fail(url_.Display(mailbox_) + ": FETCH failed: " + done.error());
     return;
@@ -233,6 +236,7 @@ void ImapInput::FetchNextGroup() {
     Result<ImapResponse> done = connection_->Command(
         "UID FETCH " + UidSet(wanted) + " (UID BODY.PEEK[] INTERNALDATE FLAGS)",
         [&](const ImapResponse& r, const std::shared_ptr<const std::string>& frame) {
+          Track(r);
           Result<std::optional<ImapFetch>> fetch = InterpretFetch(r);
           if (!fetch.ok()) {
             bad_response = fetch.error();
@@ -276,9 +280,23 @@ void ImapInput::FetchNextGroup() {
         p.received_at = it->second.fetch.internal_date;
         p.received_at_source = "internaldate";
       }
-      p.labels = std::move(it->second.fetch.flags);
+      // \Recent says "new to this session", not something stored with the message.
+      for (std::string& flag : it->second.fetch.flags) {
+        if (flag != "\\Recent") p.labels.push_back(std::move(flag));
+      }
     }
     ready_.push_back(std::move(m));
+  }
+}
+
+void ImapInput::Track(const ImapResponse& r) {
+  if (r.values.size() != 2 || r.values[0].kind != ImapValue::Kind::kAtom) return;
+  const uint32_t n = static_cast<uint32_t>(std::strtoul(r.values[0].text.c_str(), nullptr, 10));
+  if (r.values[1].IsAtom("EXISTS")) {
+    exists_ = n;
+  } else if (r.values[1].IsAtom("EXPUNGE") && n >= 1 && n <= exists_) {
+    --exists_;
+    if (n < next_sequence_) --next_sequence_;
   }
 }
 

@@ -46,6 +46,9 @@ class ImapInput {
   bool OpenNextMailbox();
   void ListNextWindow();
   void FetchNextGroup();
+  // Keeps the window in step with mail that arrives (EXISTS) or that another session expunges
+  // (EXPUNGE renumbers the messages after it) while the mailbox is read.
+  void Track(const ImapResponse& response);
   void InputError(const std::string& mailbox, const std::string& reason);
   void Fail(const std::string& reason);  // the connection is gone: the input ends here
 
