@@ -1,6 +1,6 @@
-// ImapConnection: one logged-in IMAP session. libcurl makes the connection, the TLS handshake
-// (verified against the system trust store unless told otherwise), STARTTLS-free implicit TLS for
-// imaps://, and the login (SASL PLAIN/LOGIN or LOGIN, whatever the server offers); it then stops
+// ImapConnection: one logged-in IMAP session. libcurl makes the connection, the TLS handshake for
+// imaps:// (verified against the system trust store unless told otherwise; imap:// is plain TCP)
+// and the login (SASL PLAIN/LOGIN or LOGIN, whatever the server offers); it then stops
 // (CURLOPT_CONNECT_ONLY) and this class speaks the commands itself over curl_easy_send/recv. That
 // split is deliberate: libcurl's own IMAP commands SELECT a mailbox (a scan must only EXAMINE)
 // and its custom-command path does not understand literals, so message bytes that look like a

@@ -146,6 +146,10 @@ bool ImapInput::OpenNextMailbox() {
     exists_ = 0;
     next_sequence_ = 1;
     bool has_uidvalidity = false;
+    if (mailbox_.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      InputError(mailbox_, "the mailbox name holds a line break or NUL; it is not examined");
+      return true;
+    }
     Result<ImapResponse> examined = connection_->Command(
         "EXAMINE " + QuoteImapString(mailbox_),
         [&](const ImapResponse& r, const std::shared_ptr<const std::string>&) {
