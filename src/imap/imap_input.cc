@@ -236,6 +236,7 @@ void ImapInput::FetchNextGroup() {
   };
   std::map<uint32_t, Fetched> fetched;
   std::string bad_response;
+  std::string lost;  // why the connection ended, if it did
   if (!wanted.empty()) {
     Result<ImapResponse> done = connection_->Command(
         "UID FETCH " + UidSet(wanted) + " (UID BODY.PEEK[] INTERNALDATE FLAGS)",
@@ -252,10 +253,13 @@ void ImapInput::FetchNextGroup() {
           return Status::Ok();
         });
     if (!done.ok()) {
-      Fail(url_.Display(mailbox_) + ": UID FETCH failed: " + done.error());
-      return;
+      // The connection is gone mid-answer: the messages that arrived whole are kept, the rest of
+      // the group get an error record each, and the input ends after them (below).
+      lost = "UID FETCH failed: " + done.error();
+      bad_response = "the connection was lost before it arrived";
+    } else if (done->status != "OK") {
+      bad_response = "UID FETCH failed: " + Describe(*done);
     }
-    if (done->status != "OK") bad_response = "UID FETCH failed: " + Describe(*done);
   }
   for (const Listed& l : group) {
     RawMessage m;
@@ -291,6 +295,7 @@ void ImapInput::FetchNextGroup() {
     }
     ready_.push_back(std::move(m));
   }
+  if (!lost.empty()) Fail(url_.Display(mailbox_) + ": " + lost);
 }
 
 void ImapInput::Track(const ImapResponse& r) {

@@ -12,7 +12,8 @@
 // (received_at_source "internaldate"), labels = the message's flags, source_format "imap".
 // Failures are input_error records ("URL: reason"): a bad URL, no password, connection, TLS or
 // login failure, or a mailbox EXAMINE refuses each end only what they concern; a lost connection
-// ends the input after the messages read so far.
+// ends the input after the messages read so far (those of the group in flight that did not
+// arrive whole get an error record each, by UID, then the input_error follows).
 #pragma once
 
 #include <cstdint>

@@ -17,6 +17,12 @@ can run side by side, then scans it over IMAP with the built mailverify:
             error before anything is read.
   tls       imaps:// against the self-signed certificate fails without --imap-insecure and reads
             the folder with it.
+  server    what Dovecot will not do on cue, from a scripted server on 127.0.0.1 (ScriptedServer):
+            another session expunges a message while the scan reads (the server renumbers, so
+            the next window must move back by one or a message is skipped); the connection drops
+            in the middle of a UID FETCH answer (the whole messages are kept, the rest of the group
+            get an error each, then the input_error, and the file inputs after it are scanned); a
+            LIST names a mailbox with a line break in a literal (an input_error, never sent on).
 
 Usage: imap_live.py MAILVERIFY REPO CASE
 Environment: MV_IMAP_PORT, MV_IMAP_DIR, MV_IMAP_USER, MV_IMAP_PASSWORD as for scripts/imap-server.
@@ -311,10 +317,137 @@ def case_tls(mailverify, work):
     check(all(r["source"] == target for r in records), "source %s" % records[0]["source"])
 
 
+class ScriptedServer:
+    """Just enough IMAP4rev1 for the reader, over one mailbox ("INBOX") of messages given as bytes,
+    with UIDs 1..n. mode "expunge": after answering the first UID FETCH, message 3 is expunged as
+    if by another session (an untagged EXPUNGE in the same answer); "drop": the first UID FETCH
+    answer stops after two messages and the connection closes; "crlf": LIST also names a mailbox
+    whose name holds CRLF. Every line received is kept in .lines."""
+
+    def __init__(self, messages, mode):
+        self.mailbox = [(i + 1, m) for i, m in enumerate(messages)]
+        self.mode = mode
+        self.lines = []
+        self.expunged = False
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            conn, _ = self.sock.accept()
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def uid_fetch(self, conn, tag, uid_set):
+        wanted = set()
+        for part in uid_set.split(b","):
+            lo, _, hi = part.partition(b":")
+            wanted.update(range(int(lo), int(hi or lo) + 1))
+        sent = 0
+        for seq, (uid, data) in enumerate(self.mailbox, 1):
+            if uid not in wanted:
+                continue
+            if self.mode == "drop" and sent == 2:
+                conn.sendall(b"* %d FETCH (UID %d BODY[] {%d}\r\n" % (seq, uid, len(data))
+                             + data[:len(data) // 2])  # cut off inside the literal
+                conn.close()
+                return False
+            conn.sendall(b"* %d FETCH (UID %d BODY[] {%d}\r\n%s INTERNALDATE "
+                         b"\"01-Jun-2025 10:00:00 +0000\" FLAGS (\\Seen))\r\n"
+                         % (seq, uid, len(data), data))
+            sent += 1
+        if self.mode == "expunge" and not self.expunged:
+            self.expunged = True
+            del self.mailbox[2]
+            conn.sendall(b"* 3 EXPUNGE\r\n")
+        conn.sendall(tag + b" OK UID FETCH done\r\n")
+        return True
+
+    def serve(self, conn):
+        conn.sendall(b"* OK [CAPABILITY IMAP4rev1] scripted server ready\r\n")
+        reader = conn.makefile("rb")
+        for line in reader:
+            self.lines.append(line)
+            tag, _, rest = line.rstrip(b"\r\n").partition(b" ")
+            words = rest.split(b" ")
+            command = words[0].upper()
+            if command == b"CAPABILITY":
+                conn.sendall(b"* CAPABILITY IMAP4rev1\r\n" + tag + b" OK done\r\n")
+            elif command == b"LIST":
+                extra = b'* LIST () "/" {9}\r\nbad\r\nname\r\n' if self.mode == "crlf" else b""
+                conn.sendall(b'* LIST () "/" INBOX\r\n' + extra + tag + b" OK LIST done\r\n")
+            elif command == b"EXAMINE":
+                conn.sendall(b"* %d EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n%s OK [READ-ONLY] done\r\n"
+                             % (len(self.mailbox), tag))
+            elif command == b"FETCH":
+                lo, _, hi = words[1].partition(b":")
+                out = b""
+                for seq in range(int(lo), min(int(hi or lo), len(self.mailbox)) + 1):
+                    uid, data = self.mailbox[seq - 1]
+                    out += b"* %d FETCH (UID %d RFC822.SIZE %d)\r\n" % (seq, uid, len(data))
+                conn.sendall(out + tag + b" OK FETCH done\r\n")
+            elif command == b"UID" and words[1].upper() == b"FETCH":
+                if not self.uid_fetch(conn, tag, words[2]):
+                    return
+            elif command == b"LOGOUT":
+                conn.sendall(b"* BYE bye\r\n" + tag + b" OK done\r\n")
+                break
+            else:  # LOGIN, NOOP, ...
+                conn.sendall(tag + b" OK done\r\n")
+        conn.close()
+
+
+def case_server(mailverify, work):
+    eml = os.path.join(work, "one.eml")
+    with open(eml, "wb") as f:
+        f.write(message(7))
+
+    # Expunged meanwhile: 150 messages in two windows; UID 3 goes after the first window's bodies.
+    count = 150
+    server = ScriptedServer([message(n) for n in range(count)], "expunge")
+    records, text, _ = scan(mailverify, url("INBOX", port=server.port))
+    check(server.expunged, "the scripted expunge never happened")
+    check([r.get("uid") for r in records] == list(range(1, count + 1)),
+          "after an EXPUNGE: %d records, UIDs missing %s" %
+          (len(records), sorted(set(range(1, count + 1)) - {r.get("uid") for r in records})))
+    check(all("error" not in r for r in records), "errors after an EXPUNGE: %s" % text[-500:])
+    check([r["message_id"] for r in records] ==
+          ["<imap-%d@imap.mailverify.test>" % n for n in range(count)], "messages differ")
+
+    # The connection drops inside the third message of a UID FETCH answer.
+    server = ScriptedServer([message(n) for n in range(5)], "drop")
+    records, text, code = scan(mailverify, eml, url("INBOX", port=server.port), eml,
+                               expect_ok=False)
+    check(code == 1 and len(records) == 8, "dropped connection: exit %d, %s" % (code, text))
+    check(records[0]["message_id"] == records[7]["message_id"] == "<imap-7@imap.mailverify.test>",
+          "the file inputs around a dropped connection: %s" % text)
+    check([r.get("message_id") for r in records[1:3]] ==
+          ["<imap-0@imap.mailverify.test>", "<imap-1@imap.mailverify.test>"],
+          "the messages read before the drop: %s" % records[1:3])
+    for uid, r in zip((3, 4, 5), records[3:6]):
+        check(r.get("uid") == uid and "connection was lost" in r.get("error", ""),
+              "UID %d after the drop: %s" % (uid, r))
+    check(records[6].get("input_error") is True and "UID FETCH failed" in records[6]["error"],
+          "no input_error for the drop: %s" % records[6])
+
+    # A LIST answer that names a mailbox with CRLF: INBOX is read, that one is an input_error.
+    server = ScriptedServer([message(0), message(1)], "crlf")
+    records, text, code = scan(mailverify, url("*", port=server.port), expect_ok=False)
+    check(code == 1 and [r.get("uid") for r in records[:2]] == [1, 2] and len(records) == 3,
+          "LIST with a CRLF name: exit %d, %s" % (code, text))
+    check(records[2].get("input_error") is True and "line break" in records[2]["error"],
+          "no input_error for the CRLF name: %s" % records[2])
+    sent = b"".join(server.lines)
+    check(b"name" not in sent and sent.count(b"EXAMINE") == 1,
+          "the CRLF name was sent on: %r" % sent)
+
+
 def main():
     mailverify, _repo, case = sys.argv[1:4]
     cases = {"verdicts": case_verdicts, "many": case_many, "errors": case_errors,
-             "tls": case_tls}
+             "tls": case_tls, "server": case_server}
     with tempfile.TemporaryDirectory() as work:
         cases[case](mailverify, work)
     print("ok: imap %s" % case)
