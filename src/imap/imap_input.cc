@@ -145,6 +145,7 @@ bool ImapInput::OpenNextMailbox() {
     uidvalidity_ = 0;
     exists_ = 0;
     next_sequence_ = 1;
+    next_index_ = 0;
     bool has_uidvalidity = false;
     if (mailbox_.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
       InputError(mailbox_, "the mailbox name holds a line break or NUL; it is not examined");
@@ -192,7 +193,7 @@ void ImapInput::ListNextWindow() {
         Result<std::optional<ImapFetch>> fetch = InterpretFetch(r);
         if (!fetch.ok()) return fetch.status();
         if (*fetch && (*fetch)->uid && (*fetch)->size) {
-          window.push_back({(*fetch)->sequence, *(*fetch)->uid, *(*fetch)->size});
+          window.push_back({*(*fetch)->uid, *(*fetch)->size});
         }
         return Status::Ok();
       });
@@ -265,7 +266,7 @@ void ImapInput::FetchNextGroup() {
     RawMessage m;
     Provenance& p = m.provenance;
     p.source = url_.Display(mailbox_);
-    p.index = l.sequence - 1;
+    p.index = next_index_++;
     p.size = l.size;
     p.source_format = "imap";
     p.folder = mailbox_;

@@ -8,7 +8,8 @@
 // record carries a read error.
 //
 // Records: source = the URL with this mailbox (no password), folder = the mailbox, index = the
-// message's sequence number - 1, uid and uidvalidity, received_at = INTERNALDATE
+// record's place in this mailbox's output (0, 1, ...; not the sequence number, which another
+// session's expunge changes under the scan), uid and uidvalidity, received_at = INTERNALDATE
 // (received_at_source "internaldate"), labels = the message's flags, source_format "imap".
 // Failures are input_error records ("URL: reason"): a bad URL, no password, connection, TLS or
 // login failure, or a mailbox EXAMINE refuses each end only what they concern; a lost connection
@@ -39,7 +40,6 @@ class ImapInput {
 
  private:
   struct Listed {
-    uint32_t sequence = 0;
     uint32_t uid = 0;
     uint64_t size = 0;
   };
@@ -66,6 +66,7 @@ class ImapInput {
   uint32_t uidvalidity_ = 0;
   uint32_t exists_ = 0;
   uint32_t next_sequence_ = 1;
+  uint64_t next_index_ = 0;       // records given for this mailbox so far
   std::deque<Listed> listed_;     // UIDs known but not yet fetched, in UID order
   std::deque<RawMessage> ready_;  // records waiting to be handed on
 };

@@ -413,6 +413,8 @@ def case_server(mailverify, work):
           "after an EXPUNGE: %d records, UIDs missing %s" %
           (len(records), sorted(set(range(1, count + 1)) - {r.get("uid") for r in records})))
     check(all("error" not in r for r in records), "errors after an EXPUNGE: %s" % text[-500:])
+    check([r["index"] for r in records] == list(range(count)),
+          "indexes after an EXPUNGE: %s" % [r["index"] for r in records][95:105])
     check([r["message_id"] for r in records] ==
           ["<imap-%d@imap.mailverify.test>" % n for n in range(count)], "messages differ")
 
