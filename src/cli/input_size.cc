@@ -38,7 +38,7 @@ InputSize MeasureInputs(const std::vector<std::string>& paths) {
   InputSize size;
   for (const std::string& path : paths) {
     std::error_code ec;
-    if (path == "-") {
+    if (path == "-" || path.find("://") != std::string::npos) {  // stdin, an IMAP URL
       size.known = false;
       continue;
     }

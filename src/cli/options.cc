@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "cli/option_spec.h"
+#include "imap/imap_url.h"
 
 namespace mv {
 namespace {
@@ -141,6 +142,22 @@ constexpr OptionSpec kOptions[] = {
      [](std::string_view, Options* o) {
        o->map_files = false;
        return Status::Ok();
+     }},
+    {"imap-password-file", 0, "FILE",
+     "IMAP inputs: the password is the first line of FILE (else $MAILVERIFY_IMAP_PASSWORD)",
+     [](std::string_view v, Options* o) {
+       o->imap.password_file = std::string(v);
+       return Status::Ok();
+     }},
+    {"imap-insecure", 0, nullptr,
+     "IMAP inputs: accept any TLS certificate (default: verified against the system store)",
+     [](std::string_view, Options* o) {
+       o->imap.insecure = true;
+       return Status::Ok();
+     }},
+    {"imap-timeout", 0, "SECONDS", "IMAP inputs: the longest wait for the server (default 60)",
+     [](std::string_view v, Options* o) {
+       return SetCount("imap-timeout", v, 1, 86400, &o->imap.timeout_seconds);
      }},
     {"max-header-bytes", 0, "BYTES",
      "header sections are indexed up to this size, then reported (default 4194304)",
@@ -430,6 +447,9 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
   if (options.command == Options::Command::kScan && options.inputs.empty() &&
       options.scaleout.plan.empty())
     return Status::Error("scan needs at least one PATH (\"-\" for stdin)");
+  for (const std::string& input : options.inputs) {
+    if (Status s = RefusePasswordInUrl(input); !s.ok()) return s;
+  }
   if (options.command == Options::Command::kDomains && options.inputs.empty() &&
       options.db_file.empty())
     return Status::Error("domains needs --db FILE or at least one DOMAIN");

@@ -12,6 +12,7 @@
 #include "dmarc/dmarc_rules.h"
 #include "dns/dns_stack.h"
 #include "evidence/evidence_options.h"
+#include "imap/imap_options.h"
 #include "message/header_index.h"
 #include "scaleout/scaleout_options.h"
 #include "util/status.h"
@@ -60,6 +61,7 @@ struct Options {
   int spf_max_void_lookups = 2;                   // --spf-max-void-lookups
   std::string authserv_id;                        // empty: the host name
   DnsOptions dns;                      // --dns-zone, --dns-record, --keys, --dns-server, ...
+  ImapOptions imap;                    // --imap-password-file, --imap-insecure, --imap-timeout
   ScaleoutOptions scaleout;            // plan, merge, slurm, dns-snapshot, scan --plan
   std::vector<InputSpec> input_specs;  // scan --plan: a shard's byte ranges instead of `inputs`
   // Reports (docs/REPORTS.md): scan --db/--html/--progress, domains --db/--json/--top.

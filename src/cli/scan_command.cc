@@ -17,6 +17,7 @@
 #include "cli/input_size.h"
 #include "cli/keys_command.h"
 #include "cli/progress_line.h"
+#include "imap/input_sequence.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
 #include "util/json_writer.h"
@@ -161,7 +162,8 @@ int RunScan(const Options& given) {
   if (inputs.empty()) {
     for (const std::string& path : options.inputs) inputs.push_back(InputSpec{path});
   }
-  ArchiveReader reader(std::move(inputs), ArchiveOptionsOf(options));
+  // Paths go through the archive reader, imap:// and imaps:// URLs through the IMAP reader.
+  InputSequence reader(std::move(inputs), ArchiveOptionsOf(options), options.imap);
 
   PipelineOptions pipeline_options;
   pipeline_options.threads = options.threads;

@@ -100,3 +100,15 @@ write("dns_response", [
 ])
 write("zone_loader", [zone[:4000], b"$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns h 1 2 3 4 5\n"
                       b"@ TXT (\"a\" \"b\")\nwww CNAME @\nmx MX 10 mx2\n_d TXT \"v=DMARC1; p=none\"\n"])
+
+# imap_response: one chunk-size byte, then a server's byte stream (what a scan's session reads).
+imap_fetch = b"* 1 FETCH (UID 7 RFC822.SIZE %d INTERNALDATE \"07-Dec-2026 06:41:26 +0000\" " \
+             b"FLAGS (\\Seen \\Flagged) BODY[] {%d}\r\n%s)\r\n"
+imap_body = messages[0].replace(b"\n", b"\r\n")[:600]
+write("imap_response", [
+    b"\x00" + imap_fetch % (len(imap_body), len(imap_body), imap_body) + b"mv3 OK done\r\n",
+    b"\x05* FLAGS (\\Answered \\Seen)\r\n* OK [PERMANENTFLAGS ()] Read-only mailbox.\r\n"
+    b"* 3 EXISTS\r\n* OK [UIDVALIDITY 1796625686] UIDs valid\r\nmv1 OK [READ-ONLY] done\r\n",
+    b"\x02* LIST (\\HasNoChildren) \".\" \"INBOX\"\r\n* LIST (\\Noselect) NIL {3}\r\na b\r\n"
+    b"* 2 FETCH (UID 9 BODY[] \"q\\\"x\" MODSEQ (5))\r\nmv2 NO [NONEXISTENT] no\r\n",
+])
