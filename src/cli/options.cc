@@ -235,6 +235,18 @@ constexpr OptionSpec kOptions[] = {
      [](std::string_view v, Options* o) {
        return SetCount("dns-max-answer", v, 512, 65535, &o->dns.live.max_answer_bytes);
      }},
+    {"dns-concurrency", 0, "N",
+     "live DNS: queries outstanding at once (default 256; messages waiting for answers hold no "
+     "thread)",
+     [](std::string_view v, Options* o) {
+       return SetCount("dns-concurrency", v, 1, 65536, &o->dns.live.max_in_flight);
+     }},
+    {"max-inflight-bytes", 0, "BYTES",
+     "message bytes read but not yet verified, most of them waiting for DNS (default 256 MiB; "
+     "0: no bound)",
+     [](std::string_view v, Options* o) {
+       return SetCount("max-inflight-bytes", v, 0, 1L << 40, &o->max_inflight_bytes);
+     }},
     {"dns-min-ttl", 0, "SECONDS", "cache answers at least this long (default 5)",
      [](std::string_view v, Options* o) {
        return SetCount("dns-min-ttl", v, 0, 1L << 31, &o->dns.cache.min_ttl);

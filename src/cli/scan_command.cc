@@ -122,13 +122,22 @@ ProgressLine::Mode ProgressMode(const Options& options) {
   return options.progress ? ProgressLine::Mode::kPlain : ProgressLine::Mode::kOff;
 }
 
-std::string FormatDnsStats(const DnsStack& dns) {
+// Cache misses are what verify still had to ask (0 when every round fetched ahead); rounds and
+// waits say how often batches were parked for DNS, network queries include CNAME re-queries.
+std::string FormatDnsStats(const DnsStack& dns, const Pipeline::Stats& pipeline) {
   const DnsStats s = dns.stats();
-  return "dns (" + dns.description() + "): " + std::to_string(s.lookups) + " lookups, " +
-         std::to_string(s.hits) + " cache hits, " + std::to_string(s.misses) + " misses, " +
-         std::to_string(s.queries) + " queries sent, " + std::to_string(s.failures) +
-         " failures (" + std::to_string(s.timeouts) + " timeouts), " + std::to_string(s.holds) +
-         " domains held\n";
+  std::string line =
+      "dns (" + dns.description() + "): " + std::to_string(s.lookups) + " lookups, " +
+      std::to_string(s.hits) + " cache hits, " + std::to_string(s.misses) + " misses, " +
+      std::to_string(s.queries) + " queries sent, " + std::to_string(s.failures) + " failures (" +
+      std::to_string(s.timeouts) + " timeouts), " + std::to_string(s.holds) + " domains held";
+  if (s.network_queries != 0) line += ", " + std::to_string(s.network_queries) + " on the wire";
+  if (pipeline.dns_rounds != 0) {
+    line += "; " + std::to_string(pipeline.dns_rounds) + " prefetch rounds, " +
+            std::to_string(pipeline.dns_waits) + " batches waited";
+  }
+  line += "; peak " + std::to_string(pipeline.peak_bytes >> 20) + " MiB of messages in flight\n";
+  return line;
 }
 
 }  // namespace
@@ -171,6 +180,7 @@ int RunScan(const Options& given) {
   // A recording run keeps the batch so that it records the same answers as a live one.
   pipeline_options.prefetch = options.dns.zone_files.empty() || !options.dns.record_file.empty();
   pipeline_options.header_limits = options.header_limits;
+  pipeline_options.max_bytes = options.max_inflight_bytes;
   Pipeline pipeline(pipeline_options, &(*dns)->resolver());
   if (const MessageCheck* hash = (*evidence)->hash_check()) pipeline.AddCheck(hash);
   KeyTrust key_trust;
@@ -245,7 +255,7 @@ int RunScan(const Options& given) {
   if (!status.ok()) std::fprintf(stderr, "mailverify: %s\n", status.message().c_str());
   if (!options.quiet) {
     std::fputs(summary.Format(progress.ElapsedSeconds()).c_str(), stderr);
-    std::fputs(FormatDnsStats(**dns).c_str(), stderr);
+    std::fputs(FormatDnsStats(**dns, pipeline.stats()).c_str(), stderr);
     std::fputs(FormatLateFindings(key_trust).c_str(), stderr);
   }
 

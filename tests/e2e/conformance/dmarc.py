@@ -125,14 +125,17 @@ def build_message(case, keys, sampling_key):
 def flatten(dm):
     """The record's dmarc object under the names the cases use."""
     f = {k: v for k, v in dm.items() if not isinstance(v, (dict, list))}
-    f["has_policy"] = "policy" in dm
+    # The record's p= is `p`; `policy` is what applies after p/sp/np and t= (RFC 9989 naming).
+    f["has_policy"] = "policy_domain" in dm
+    if "p" in dm:
+        f["policy"] = dm["p"]
     applied = dm.get("applied") or {}
     if applied:
         f["applied_tag"], f["applied_policy"] = applied.get("tag"), applied.get("policy")
     for k in ("rua", "ruf"):
         if k in dm:
             f[k] = ",".join(dm[k])
-    if "policy" in dm:
+    if "policy_domain" in dm:
         f["warning_count"] = len(dm.get("warnings") or [])
     out = {}
     for k, v in f.items():
