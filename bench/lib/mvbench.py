@@ -155,10 +155,29 @@ def free_port(start):
     raise RuntimeError("no free port")
 
 
+def with_parent_zones(zones, out):
+    """ZONES plus an empty zone for each top-level domain above them, in OUT (links).
+
+    On the Internet a name such as _dmarc.com is NXDOMAIN from the .com servers; a private NSD
+    that serves only the corpus's zones would REFUSE it, and RFC 9989's tree walk, which asks
+    up to the TLD, would see a temperror that no real run sees."""
+    remove(out)
+    os.makedirs(out)
+    names = [f[:-len(".zone")] for f in os.listdir(zones) if f.endswith(".zone")]
+    for f in names:
+        os.symlink(os.path.join(os.path.abspath(zones), f + ".zone"), os.path.join(out, f + ".zone"))
+    for tld in sorted({n.rsplit(".", 1)[-1] for n in names} - set(names)):
+        with open(os.path.join(out, tld + ".zone"), "w") as z:
+            z.write("$TTL 300\n%s. 300 IN SOA ns.invalid. hostmaster.invalid. 1 7200 3600 "
+                    "1209600 300\n%s. 300 IN NS ns.invalid.\n" % (tld, tld))
+    return out
+
+
 class Nsd:
     """A private NSD instance serving DIR/zones, through scripts/dns-server."""
 
     def __init__(self, cache, zones, port):
+        zones = with_parent_zones(zones, os.path.join(cache, "nsd-zones"))
         self.env = dict(os.environ, MV_DNS_PORT=str(port), MV_DNS_DIR=os.path.join(cache, "nsd"),
                         MV_DNS_ZONES=zones)
         self.port = port

@@ -136,7 +136,7 @@ std::string FormatDnsStats(const DnsStack& dns, const Pipeline::Stats& pipeline)
     line += "; " + std::to_string(pipeline.dns_rounds) + " prefetch rounds, " +
             std::to_string(pipeline.dns_waits) + " batches waited";
   }
-  line += "; peak " + std::to_string(pipeline.peak_bytes >> 20) + " MiB of messages in flight\n";
+  line += "; peak " + std::to_string(pipeline.peak_bytes >> 10) + " KiB of messages in flight\n";
   return line;
 }
 
