@@ -4,6 +4,7 @@
 // verdict; a JSON key archive gives `inside`/`outside` windows; `keys export` round-trips.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -58,17 +59,19 @@ std::vector<JsonValue> Records(const std::string& out) {
   return records;
 }
 
-// The archive is built once for the whole suite: key generation takes seconds.
+// The archive is built once for the whole suite: key generation takes seconds. ctest runs each
+// case as its own process, in parallel, so each process builds it in a folder of its own.
 class KeyTrustCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::string(MV_BINARY_DIR) + "/keytrust-archive";
+    dir_ = std::string(MV_BINARY_DIR) + "/keytrust-archive-" + std::to_string(getpid());
     std::filesystem::remove_all(dir_);
     const std::string cmd = "/usr/bin/python3 " + std::string(MV_TEST_DATA) +
                             "/keytrust/make_keytrust_archive.py " + dir_ + " " +
                             std::string(MV_TEST_DATA) + "/conformance/dkim/rfc/rfc6376.txt";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   static std::string dir_;
 };
 std::string KeyTrustCli::dir_;
@@ -143,6 +146,7 @@ TEST_F(KeyTrustCli, KnownModuliTakePartInTheSharedPrimeCheck) {
   for (const auto& [run, want] : {std::pair{&without, "ok"}, std::pair{&with, "shared-prime"}}) {
     bool seen = false;
     for (const JsonValue& record : Records(run->out)) {
+      ASSERT_FALSE(record["dkim"].items().empty());
       const JsonValue& sig = record["dkim"].items()[0];
       if (sig["s"].AsString() != "shared-b") continue;
       seen = true;
