@@ -56,6 +56,7 @@ std::vector<std::string> ReplayArguments(const Options& o) {
   if (!o.evidence.message_hashes) a.push_back("--no-hash");
   a.insert(a.end(), {"--format", o.format == Options::Format::kAuthResults ? "ar" : "jsonl"});
   a.insert(a.end(), {"--mbox-format", MboxVariantName(o.mbox_variant)});
+  a.insert(a.end(), {"--dmarc-rules", DmarcRulesChoiceName(o.dmarc_rules)});
   const std::pair<const char*, uint64_t> counts[] = {
       {"--max-signatures", o.max_signatures},
       {"--max-message-size", o.max_message_size},
@@ -94,6 +95,9 @@ std::string EffectiveOptionsJson(const Options& o) {
   strings("receivers", o.receivers);
   w.Field("max_message_size", static_cast<uint64_t>(o.max_message_size));
   w.Field("mbox_format", MboxVariantName(o.mbox_variant));
+  w.Field("dmarc_rules", DmarcRulesChoiceName(o.dmarc_rules));
+  strings("compromised_keys", o.compromised_keys_files);
+  strings("known_moduli", o.known_moduli_files);
   w.Field("mmap", o.map_files);
   w.Field("max_header_bytes", static_cast<uint64_t>(o.header_limits.max_header_bytes));
   w.Field("max_header_fields", static_cast<uint64_t>(o.header_limits.max_fields));

@@ -28,4 +28,16 @@ Result<DmarcRulesChoice> ParseDmarcRulesChoice(std::string_view value) {
                        "'");
 }
 
+const char* DmarcRulesChoiceName(DmarcRulesChoice choice) {
+  switch (choice) {
+    case DmarcRulesChoice::kRfc7489:
+      return "rfc7489";
+    case DmarcRulesChoice::kRfc9989:
+      return "rfc9989";
+    case DmarcRulesChoice::kAuto:
+      break;
+  }
+  return "auto";
+}
+
 }  // namespace mv

@@ -28,5 +28,7 @@ DmarcRules SelectDmarcRules(DmarcRulesChoice choice, int64_t verify_time);
 
 // Reads "auto", "rfc9989" or "rfc7489" (the --dmarc-rules values).
 Result<DmarcRulesChoice> ParseDmarcRulesChoice(std::string_view value);
+// The --dmarc-rules word for `choice` (auto, rfc7489, rfc9989), as ParseDmarcRulesChoice reads it.
+const char* DmarcRulesChoiceName(DmarcRulesChoice choice);
 
 }  // namespace mv

@@ -454,8 +454,9 @@ def test_replay(tmp):
     with open(os.path.join(work, "one.eml"), "wb") as f:
         f.write(open(MBOX, "rb").read().split(b"\nFrom ")[1].split(b"\n", 1)[1])
     keys = keys_file(tmp)
+    # --dmarc-rules changes every record's dmarc object: the replay must carry it.
     p = run(["scan", "--dns-zone", ZONE, "--keys", keys, "-q", "--bundle", "../bag",
-             "archive.mbox", "one.eml"], cwd=work)
+             "--dmarc-rules", "rfc7489", "archive.mbox", "one.eml"], cwd=work)
     check(p.returncode == 0, f"scan: {p.stderr}")
     bag = os.path.join(tmp, "bag")
     # Verify from another directory: the manifest's working directory resolves the inputs.
@@ -464,6 +465,9 @@ def test_replay(tmp):
           f"replay reproduces results.jsonl: {p.stdout}{p.stderr}")
     # The same check by hand: a scan answering only from the bag reproduces the bytes.
     m = json.load(open(os.path.join(bag, "data/manifest.json")))
+    check("--dmarc-rules" in m["replay_args"] and
+          m["replay_args"][m["replay_args"].index("--dmarc-rules") + 1] == "rfc7489",
+          f"the replay arguments carry --dmarc-rules: {m['replay_args']}")
     out = os.path.join(tmp, "again.jsonl")
     p = run(["scan", "-q", *m["replay_args"], "--dns-zone",
              os.path.join(bag, "data/dns-evidence.zone"), "--keys",
