@@ -242,7 +242,7 @@ constexpr OptionSpec kOptions[] = {
        return SetCount("dns-concurrency", v, 1, 65536, &o->dns.live.max_in_flight);
      }},
     {"max-inflight-bytes", 0, "BYTES",
-     "message bytes read but not yet verified, most of them waiting for DNS (default 256 MiB; "
+     "message bytes read but not yet verified, most of them waiting for DNS (default 64 MiB; "
      "0: no bound)",
      [](std::string_view v, Options* o) {
        return SetCount("max-inflight-bytes", v, 0, 1L << 40, &o->max_inflight_bytes);

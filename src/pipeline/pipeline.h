@@ -54,7 +54,7 @@ struct PipelineOptions {
   // most of them are parked waiting for DNS (and `max_bytes` is the bound that matters).
   size_t max_live_batches = 0;
   // Message bytes held between reading and the end of verify (ByteBudget); 0: no bound.
-  size_t max_bytes = 256u << 20;
+  size_t max_bytes = 64u << 20;
   // Fetch each batch's DNS questions before verifying it, round after round (follow-ups), with
   // the batch's task suspended while it waits so that the threads verify other batches. Worth it
   // when answers come from the network; when every answer is in memory (a zone snapshot) it only
