@@ -115,6 +115,9 @@ std::string EffectiveOptionsJson(const Options& o) {
   w.Field("dns_max_answer", static_cast<int64_t>(o.dns.live.max_answer_bytes));
   w.Field("dns_min_ttl", static_cast<int64_t>(o.dns.cache.min_ttl));
   w.Field("dns_max_ttl", static_cast<int64_t>(o.dns.cache.max_ttl));
+  w.Field("dns_concurrency", static_cast<uint64_t>(o.dns.live.max_in_flight));
+  w.Field("max_inflight_bytes", static_cast<uint64_t>(o.max_inflight_bytes));
+  w.Field("keys_export", o.keys_export_file);
   w.Field("db", o.db_file);
   w.Field("html", o.html_file);
   w.Field("top", static_cast<uint64_t>(o.top_domains));
