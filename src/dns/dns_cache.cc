@@ -66,6 +66,17 @@ bool NormalizedView(std::string_view name, std::string_view* out) {
   return true;
 }
 
+// The cache key of (name, type) without copying `name` when it is already normalized; otherwise
+// the normalized name is built in `*storage`, which must outlive the returned view.
+KeyView ProbeKey(std::string_view name, DnsType type, std::string* storage) {
+  std::string_view view;
+  if (!NormalizedView(name, &view)) {
+    *storage = NormalizeDnsName(name);
+    view = *storage;
+  }
+  return KeyView{view, type, HashOf(view, type)};
+}
+
 using SharedAnswer = std::shared_ptr<const DnsAnswer>;
 
 // One upstream query that several askers may wait on: blocked threads on the future, suspended
@@ -125,12 +136,8 @@ class DnsCache::Impl {
 
   SharedAnswer Lookup(std::string_view name, DnsType type) {
     std::string normalized;
-    std::string_view view;
-    if (!NormalizedView(name, &view)) {
-      normalized = NormalizeDnsName(name);
-      view = normalized;
-    }
-    const KeyView probe{view, type, HashOf(view, type)};
+    const KeyView probe = ProbeKey(name, type, &normalized);
+    const std::string_view view = probe.name;
     Shard& shard = ShardFor(probe.hash);
     const DnsClock::TimePoint now = clock_->Now();
     std::shared_ptr<Flight> mine;
@@ -202,12 +209,8 @@ class DnsCache::Impl {
 
   SharedAnswer Peek(std::string_view name, DnsType type) {
     std::string normalized;
-    std::string_view view;
-    if (!NormalizedView(name, &view)) {
-      normalized = NormalizeDnsName(name);
-      view = normalized;
-    }
-    const KeyView probe{view, type, HashOf(view, type)};
+    const KeyView probe = ProbeKey(name, type, &normalized);
+    const std::string_view view = probe.name;
     Shard& shard = ShardFor(probe.hash);
     const DnsClock::TimePoint now = clock_->Now();
     {
