@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "util/civil_date.h"
+
 namespace mv {
 namespace {
 
@@ -106,16 +108,6 @@ std::string DecodeEntities(std::string_view text) {
     i = semi;
   }
   return out;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 bool ParseFixed(std::string_view s, size_t pos, size_t len, int* out) {

@@ -5,6 +5,7 @@
 
 #include "cli/option_spec.h"
 #include "imap/imap_url.h"
+#include "util/civil_date.h"
 
 namespace mv {
 namespace {
@@ -538,13 +539,8 @@ Result<int64_t> ParseTimeValue(std::string_view v) {
     }
   }
   if (p != v.size()) return bad();
-  // Days from the civil date (proleptic Gregorian), H. Hinnant's algorithm.
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return days * 86400 + hour * 3600 + minute * 60 + second - offset;
 }
 
