@@ -65,7 +65,7 @@ bool FileReader::Open(RawMessage* out) {
     return true;
   }
   source_ = std::move(opened->source);
-  head_.resize(5);
+  head_.resize(8);  // "From " or, from some Windows tools, a UTF-8 byte order mark and "From "
   Result<size_t> got = ReadFully(source_.get(), head_.data(), head_.size());
   if (!got.ok()) {
     InputError(out, got.error());
@@ -80,7 +80,9 @@ bool FileReader::Open(RawMessage* out) {
   if (!maildir_message_) {
     switch (options_.file_format) {
       case FileFormat::kAuto:
-        mbox = head_ == "From ";
+        mbox = head_.starts_with("From ") || head_ ==
+                                                 "\xEF\xBB\xBF"
+                                                 "From ";
         break;
       case FileFormat::kMbox:
         mbox = true;
