@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Proves the schema checks can fail, and that the schemas say what the code does.
+
+1. The schemas in docs/schema/ are valid JSON Schema 2020-12.
+2. Real records (a scan of corpus/sample.mbox plus an input that does not exist) are valid, and
+   each of a list of broken copies of them (a misspelled or missing member, a reason the code does
+   not have, a wrong type, a bad date, another schema_version, ...) is refused.
+3. The enums of results, reasons and key-trust verdicts are exactly the names the C++ code writes
+   (read from its name functions), and the schema's schema_version is kRecordSchemaVersion.
+4. Broken plan, done and manifest documents are refused.
+
+Usage: schema_check_test.py MAILVERIFY REPO
+"""
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema_check  # noqa: E402
+
+failures = []
+
+
+def check(condition, what):
+    print(("ok    " if condition else "FAIL  ") + what)
+    if not condition:
+        failures.append(what)
+
+
+def names_written(repo, path, function):
+    """The strings a C++ name function returns from its switch cases (not the fallback)."""
+    text = open(os.path.join(repo, path), encoding="utf-8").read()
+    start = text.index(f" {function}(")
+    body = text[start:text.index("\n}\n", start)]
+    return re.findall(r'^ {6}return "([^"]*)";', body, re.M)
+
+
+def schema_enums(schema, pointer):
+    node = schema
+    for part in pointer.split("/"):
+        node = node[part]
+    return node["enum"]
+
+
+def refused(mutate, record, what):
+    broken = copy.deepcopy(record)
+    mutate(broken)
+    found = schema_check.problems("record", broken)
+    check(bool(found), f"refused: {what}" + (f" ({found[0]})" if found else ""))
+
+
+def main():
+    mailverify, repo = sys.argv[1:3]
+    for kind in schema_check.SCHEMAS:
+        schema_check.validator(kind)  # check_schema raises on an invalid schema
+    check(True, "every schema in docs/schema/ is valid Draft 2020-12")
+
+    scan = subprocess.run([mailverify, "scan", "-q", "--dns-zone",
+                           os.path.join(repo, "corpus/sample.zone"), "--at",
+                           "2025-01-01T00:00:00Z", os.path.join(repo, "corpus/sample.mbox"),
+                           os.path.join(repo, "corpus/no-such-file.mbox")], capture_output=True)
+    check(scan.returncode == 1, f"scan with a missing input exits 1 ({scan.returncode})")
+    lines = scan.stdout.decode("utf-8").splitlines()
+    check(schema_check.check_records(lines, "corpus scan") == 301, "301 real records valid")
+    records = [json.loads(line) for line in lines]
+    signed = next(r for r in records if r.get("dkim") and r.get("recorded_auth_results") is None)
+    missing = records[-1]
+    check(missing.get("input_error") is True, "the last record is the input error")
+
+    refused(lambda r: r.__setitem__("subjet", r.pop("subject")), signed, "misspelled subject")
+    refused(lambda r: r.pop("spf"), signed, "spf missing from a checked message")
+    refused(lambda r: r.pop("date"), signed, "date missing (null is required, not absence)")
+    refused(lambda r: r["dkim"][0].__setitem__("reason", "key-missing"), signed,
+            "a DKIM reason the code does not have")
+    refused(lambda r: r["dkim"][0].pop("verified_at"), signed, "a DKIM member missing")
+    refused(lambda r: r["dkim"][0].__setitem__("resutl", "pass"), signed, "a DKIM member misspelled")
+    refused(lambda r: r["spf"].__setitem__("result", "PASS"), signed, "an SPF result in capitals")
+    refused(lambda r: r["dmarc"].__setitem__("result", "quarantine"), signed,
+            "a DMARC disposition given as result")
+    refused(lambda r: r["arc"].__setitem__("instances", "0"), signed, "a number as a string")
+    refused(lambda r: r.__setitem__("index", -1), signed, "a negative index")
+    refused(lambda r: r.__setitem__("date", "2019-13-06T14:20:06Z"), signed, "month 13")
+    refused(lambda r: r.__setitem__("sha256", "ABC"), signed, "a SHA-256 that is not 64 hex digits")
+    refused(lambda r: r.__setitem__("schema_version", 2), signed, "another schema_version")
+    refused(lambda r: r.pop("schema_version"), signed, "no schema_version")
+    refused(lambda r: r.__setitem__("source_format", "mbx"), signed, "an unknown source_format")
+    refused(lambda r: r.__setitem__("uid", 7), signed, "uid without uidvalidity")
+    refused(lambda r: r.__setitem__("index", 0), missing, "an input error with message members")
+    refused(lambda r: r.__setitem__("error", ""), missing, "an input error without a reason")
+
+    schema = json.load(open(os.path.join(schema_check.SCHEMA_DIR, "record.schema.json")))
+    defs = schema["$defs"]
+    for path, function, pointer in [
+            ("src/dkim/dkim_status.cc", "DkimResultName", "dkim_signature/properties/result"),
+            ("src/dkim/dkim_status.cc", "DkimReasonName", "dkim_signature/properties/reason"),
+            ("src/spf/spf_result.cc", "SpfResultName", "spf/properties/result"),
+            ("src/dmarc/dmarc_evaluator.cc", "DmarcResultName", "dmarc/properties/result"),
+            ("src/arc/arc_validator.cc", "ArcResultName", "arc/properties/result"),
+            ("src/keytrust/key_trust.cc", "KeyTrustName", "dkim_signature/properties/key_trust"),
+            ("src/keytrust/key_trust.cc", "KeyTrustName", "arc_check/properties/key_trust")]:
+        code = names_written(repo, path, function)
+        check(len(code) > 1 and sorted(code) == sorted(schema_enums(defs, pointer)),
+              f"{pointer} is exactly what {function} writes: {code}")
+    constant = re.search(r"kRecordSchemaVersion = (\d+);",
+                         open(os.path.join(repo, "src/report/record_format.h")).read())
+    check(constant is not None and int(constant.group(1)) == defs["schema_version"]["const"],
+          "the schema's schema_version is kRecordSchemaVersion")
+
+    done = {"shard": 0, "records": 3, "bytes": 10, "sha256": "0" * 64, "plan_sha256": "1" * 64,
+            "dns_sha256": "2" * 64 + "," + "3" * 64}
+    check(not schema_check.problems("done", done), "a done-record is valid")
+    check(bool(schema_check.problems("done", {**done, "dns_sha256": "2" * 63})),
+          "refused: a done-record with a short DNS checksum")
+    check(bool(schema_check.problems("done", {k: v for k, v in done.items() if k != "records"})),
+          "refused: a done-record without records")
+    check(bool(schema_check.problems("plan", {"mailverify_plan": 2})), "refused: a plan of version 2")
+    check(bool(schema_check.problems("manifest", {"manifest_version": 1, "program": {}})),
+          "refused: a manifest missing its members")
+
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
