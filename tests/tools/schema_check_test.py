@@ -12,7 +12,10 @@
    (read from its name functions), and the schema's schema_version is kRecordSchemaVersion.
 4. Broken plan, done and manifest documents are refused.
 
-5. (keytrust) Records with every key-trust verdict, an archive key window and an ARC chain, from
+5. The loading examples of docs/REPORTS.md ("The record format") run on the corpus records and
+   give what the page says (the pandas one only where python3-pandas is installed: scripts/deps
+   does not install it).
+6. (keytrust) Records with every key-trust verdict, an archive key window and an ARC chain, from
    the archive tests/keytrust/make_keytrust_archive.py builds (a separate ctest: it takes seconds).
 
 Usage: schema_check_test.py MAILVERIFY REPO [keytrust]
@@ -118,6 +121,35 @@ def check_keytrust(mailverify, repo):
         check(windows == ["inside", "outside"], f"{n} records with archive key windows valid")
 
 
+def check_docs_examples(repo, corpus_jsonl):
+    """Runs the shell and Python blocks of REPORTS.md's record-format section in a folder holding
+    the corpus scan as results.jsonl."""
+    text = open(os.path.join(repo, "docs/REPORTS.md"), encoding="utf-8").read()
+    section = text[text.index("## The record format"):text.index("## The database")]
+    blocks = re.findall(r"```(sh|python)\n(.*?)```", section, re.S)
+    check(len(blocks) >= 4, f"REPORTS.md has {len(blocks)} loading examples")
+    checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema_check.py")
+    with tempfile.TemporaryDirectory(prefix="mv-schema-docs-") as tmp:
+        with open(os.path.join(tmp, "results.jsonl"), "wb") as f:
+            f.write(corpus_jsonl)
+        for n, (language, code) in enumerate(blocks):
+            if language == "python":
+                try:
+                    import pandas  # noqa: F401
+                except ImportError:
+                    print("skip  the pandas example: python3-pandas is not installed")
+                    continue
+                cmd = ["/usr/bin/python3", "-c", code]
+            else:
+                cmd = ["bash", "-e", "-o", "pipefail", "-c",
+                       code.replace("tests/tools/schema_check.py", checker)]
+            run = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=60)
+            check(run.returncode == 0 and run.stdout, f"REPORTS.md example {n} ({language}) runs: "
+                                                      f"{run.stderr[-300:]}")
+            for said in re.findall(r"# (\[1\]|\{\"fail\".*\})", code):
+                check(said in run.stdout, f"example {n} prints {said}, as the page says")
+
+
 def main():
     mailverify, repo = sys.argv[1:3]
     if sys.argv[3:] == ["keytrust"]:
@@ -135,6 +167,7 @@ def main():
     lines = scan.stdout.decode("utf-8").splitlines()
     check(schema_check.check_records(lines, "corpus scan") == 301, "301 real records valid")
     records = [json.loads(line) for line in lines]
+    check_docs_examples(repo, scan.stdout)
     signed = next(r for r in records if r.get("dkim") and r.get("recorded_auth_results") is None)
     missing = records[-1]
     check(missing.get("input_error") is True, "the last record is the input error")
