@@ -222,6 +222,11 @@ def main():
     refused(lambda r: r.__setitem__("uid", 7), signed, "uid without uidvalidity")
     refused(lambda r: r.__setitem__("index", 0), missing, "an input error with message members")
     refused(lambda r: r.__setitem__("error", ""), missing, "an input error without a reason")
+    refused(lambda r: r.__setitem__("source_format", "zip"), missing,
+            "an input error taken for an unknown format")
+    for taken_for in ("unknown", "olm", "pst"):
+        check(not schema_check.problems("record", {**missing, "source_format": taken_for}),
+              f"an input error taken for {taken_for} is valid")
 
     schema = json.load(open(os.path.join(schema_check.SCHEMA_DIR, "record.schema.json")))
     defs = schema["$defs"]
