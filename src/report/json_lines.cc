@@ -1,5 +1,6 @@
 #include "report/json_lines.h"
 
+#include "report/record_format.h"
 #include "util/json_value.h"
 #include "util/json_writer.h"
 
@@ -64,6 +65,7 @@ void ReadStoreFields(const JsonValue& doc, Provenance* p) {
 void AppendJsonLine(const MessageRecord& r, std::string* out) {
   JsonWriter w(out);
   w.BeginObject();
+  w.Field("schema_version", kRecordSchemaVersion);
   w.Field("source", r.provenance.source);
   if (r.input_error) {
     w.Field("input_error", true);
@@ -111,14 +113,12 @@ Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
   r.date = optional("date");
   r.date_raw = optional("date_raw");
   // Everything after the basic fields is a check's member, kept as serialised JSON in its order.
+  // schema_version is not kept: AppendJsonLine writes the current one.
   static constexpr std::string_view kBasic[] = {
-      "source",         "index",         "offset",
-      "size",           "source_format", "folder",
-      "mime",           "received_at",   "received_at_source",
-      "labels",         "uid",           "uidvalidity",
-      "message_id",     "from",          "subject",
-      "date",           "date_raw",      "error",
-      "gmail_thread_id"};
+      "schema_version", "source", "index",       "offset",      "size",
+      "source_format",  "folder", "mime",        "received_at", "received_at_source",
+      "labels",         "uid",    "uidvalidity", "message_id",  "from",
+      "subject",        "date",   "date_raw",    "error",       "gmail_thread_id"};
   for (const auto& [key, value] : doc->members()) {
     bool basic = false;
     for (std::string_view b : kBasic) basic = basic || key == b;

@@ -17,6 +17,7 @@ Usage: outlook_msg_e2e.py MAILVERIFY SOURCE_DIR
 """
 import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,9 @@ import tempfile
 
 import dkim
 import olefile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
 
 STREAM = "__substg1.0_007D001F"
 SAMPLE = "tests/archive/samples/msg/poi__example_received_unicode.msg"
@@ -90,6 +94,7 @@ def main():
                              capture_output=True, timeout=120)
         assert run.returncode == 0, (run.returncode, run.stderr)
         records = [json.loads(line) for line in run.stdout.splitlines()]
+        schema_check.check_records(run.stdout, "scan of .eml and .msg")
         assert len(records) == 3, records
         whole, intact, bad = records
         assert [r["source"] for r in records] == [work + "/whole.eml", work + "/intact.msg",

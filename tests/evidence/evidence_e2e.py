@@ -23,6 +23,9 @@ import time
 
 import nacl.signing
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
+
 MAILVERIFY, SOURCE, CHECK = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]),
                              sys.argv[3])
 CORPUS = os.path.join(SOURCE, "corpus")
@@ -51,6 +54,7 @@ def sha256_file(path):
 
 
 def records(path):
+    schema_check.check_records_file(path)
     with open(path) as f:
         return [json.loads(line) for line in f]
 
@@ -159,6 +163,7 @@ def test_manifest(tmp):
     before = time.time()
     p = run(args)
     check(p.returncode == 0, f"scan --manifest exits 0: {p.stderr}")
+    schema_check.check_file("manifest", man)
     m = json.load(open(man))
     check(m["program"]["name"] == "mailverify" and m["program"]["version"], "program and version")
     check(re.fullmatch(r"[0-9a-f]{40}(-dirty)?|unknown", m["program"]["git_commit"]) is not None,

@@ -41,6 +41,9 @@ import time
 
 import dkim
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
+
 PORT = int(os.environ.get("MV_IMAP_PORT", "10143"))
 DIR = os.environ.get("MV_IMAP_DIR", "/tmp/mailverify-dovecot")
 USER = os.environ.get("MV_IMAP_USER", "mvtest")
@@ -134,6 +137,7 @@ def scan(mailverify, *args, password=PASSWORD, timeout=120, expect_ok=True):
     out, err = done.stdout.decode(), done.stderr.decode()
     if expect_ok and done.returncode != 0:
         fail("%s exited %d: %s" % (" ".join(cmd), done.returncode, err))
+    schema_check.check_records(out, " ".join(args))
     return [json.loads(line) for line in out.splitlines()], out + err, done.returncode
 
 

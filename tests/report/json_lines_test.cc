@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mini_json.h"
+#include "report/record_format.h"
 #include "report/summary.h"
 
 namespace mv {
@@ -80,8 +81,10 @@ TEST(AppendJsonLine, WritesFieldsInOrderWithNullsForMissingHeaders) {
   JsonValue v = Line(r);
   std::vector<std::string> keys;
   for (const auto& [k, unused] : v.members) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"source", "index", "offset", "size", "message_id",
-                                            "from", "subject", "date", "dkim", "spf"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"schema_version", "source", "index", "offset", "size",
+                                      "message_id", "from", "subject", "date", "dkim", "spf"}));
+  EXPECT_EQ(v.Int("schema_version"), kRecordSchemaVersion);
   EXPECT_EQ(v.Str("source"), "archive.mbox");
   EXPECT_EQ(v.Int("index"), 3);
   EXPECT_EQ(v.Int("offset"), 1003);
@@ -125,7 +128,8 @@ TEST(AppendJsonLine, InputErrorRecord) {
   m.read_error = "missing.mbox: No such file or directory";
   MessageRecord r = RecordFor(m);
   JsonValue v = Line(r);
-  ASSERT_EQ(v.members.size(), 3u);
+  ASSERT_EQ(v.members.size(), 4u);
+  EXPECT_EQ(v.Int("schema_version"), kRecordSchemaVersion);
   EXPECT_EQ(v.Str("source"), "missing.mbox");
   EXPECT_TRUE(v.Get("input_error")->boolean);
   EXPECT_EQ(v.Str("error"), "missing.mbox: No such file or directory");
@@ -172,6 +176,11 @@ TEST(RecordFromJsonLine, InvertsAppendJsonLine) {
   Result<MessageRecord> with_ar = RecordFromJsonLine(R"({"source":"a","auth_results":"mx; none"})");
   ASSERT_TRUE(with_ar.ok());
   EXPECT_EQ(with_ar->auth_results, std::optional<std::string>("mx; none"));
+  // A line read back keeps no schema_version of its own: writing it again gives one, the current.
+  Result<MessageRecord> versioned =
+      RecordFromJsonLine(R"({"schema_version":1,"source":"a","input_error":true,"error":"e"})");
+  ASSERT_TRUE(versioned.ok());
+  EXPECT_TRUE(versioned->members.empty());
   EXPECT_FALSE(RecordFromJsonLine("[1,2]").ok());
   EXPECT_FALSE(RecordFromJsonLine("{\"source\":").ok());
 }
