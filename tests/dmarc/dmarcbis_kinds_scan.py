@@ -18,7 +18,7 @@ quick; cases whose DNS data contradict each other get scans of their own.
 - rua_syntax: the record "v=DMARC1; p=bogus; rua=<value>": a valid URI makes the record apply as
   p=none (RFC 9989 4.10.1), none leaves it without DMARC processing (no p in the record).
 - alignment: From the Author Domain, the identifier as a passing SPF MAIL FROM or a passing DKIM
-  d= (signed by dkimpy); the state is read from spf_aligned/dkim_aligned, the domains and the
+  d= (signed by dkimpy), as the case says, or one message each when it does not; the state is read from spf_aligned/dkim_aligned, the domains and the
   organizational domains the record shows.
 - org_domain: From the start domain; the record's org_domain and the _dmarc names the recording
   of the DNS answers holds.
@@ -138,7 +138,9 @@ def message(c, role, from_domain, signer, zone, mail_from=None, dkim=()):
 def add_record_case(batches, c, signer, kind):
     domain = case_domain(c, kind)
     record = c["record"] if kind == "record" else "v=DMARC1; p=bogus; rua=" + c["rua"]
-    b = batches[0] if batches else batches.append(Batch()) or batches[0]
+    if not batches:
+        batches.append(Batch())
+    b = batches[0]  # every record case has names of its own, so they never contradict
     b.zone.add_txt("_dmarc." + domain, record)
     b.zone.add(domain, "A", "192.0.2.1")
     b.zone.add("sub." + domain, "A", "192.0.2.1")
@@ -149,15 +151,22 @@ def add_record_case(batches, c, signer, kind):
         b.messages.append((c, role, message(c, role, from_domain, signer, b.zone)))
 
 
+def alignment_roles(c):
+    """The identities a case's identifier is offered as: the one it names, or (RFC 9989 4.4's
+    table names none) both a DKIM d= and an SPF MAIL FROM, one message each."""
+    return [c["identifier_type"]] if c.get("identifier_type") else ["dkim", "spf"]
+
+
 def add_alignment_case(batches, c, signer):
     author, ident = c["author_domain"], c["identifier"]
     b = batch_for(batches, c, [author, ident])
-    if c.get("identifier_type") == "spf":
-        h.add_spf(b.zone, ident, "pass")
-        m = message(c, "author", author, signer, b.zone, mail_from=ident)
-    else:
-        m = message(c, "author", author, signer, b.zone, dkim=[(ident, True)])
-    b.messages.append((c, "author", m))
+    for role in alignment_roles(c):
+        if role == "spf":
+            h.add_spf(b.zone, ident, "pass")
+            m = message(c, role, author, signer, b.zone, mail_from=ident)
+        else:
+            m = message(c, role, author, signer, b.zone, dkim=[(ident, True)])
+        b.messages.append((c, role, m))
 
 
 def add_org_domain_case(batches, c, signer):
@@ -249,9 +258,9 @@ def org_domains(dmarc):
     return org_of
 
 
-def check_alignment(c, rec):
+def check_alignment(c, rec, role):
     dmarc = rec["dmarc"]
-    as_spf = c.get("identifier_type") == "spf"
+    as_spf = role == "spf"
     fails = h.setup_problems(rec, "pass" if as_spf else None,
                              [] if as_spf else [(c["identifier"], True)])
     author, ident = c["author_domain"].lower(), c["identifier"].lower()
@@ -273,7 +282,7 @@ def check_alignment(c, rec):
     for name, org in (e.get("org_domain") or {}).items():
         if org_of.get(name.lower()) != org:
             fails.append("org domain of %s: got %r, want %r" % (name, org_of.get(name.lower()), org))
-    return fails
+    return ["as %s: %s" % (role, f) for f in fails]
 
 
 def check_org_domain(c, rec, asked):
@@ -317,7 +326,8 @@ def main():
                 if kind in ("record", "rua_syntax"):
                     fails = check_record(c, recs, kind)
                 elif kind == "alignment":
-                    fails = check_alignment(c, recs["author"])
+                    fails = [f for role in alignment_roles(c)
+                             for f in check_alignment(c, recs[role], role)]
                 else:
                     fails = check_org_domain(c, recs["author"], asked)
                 if fails:
