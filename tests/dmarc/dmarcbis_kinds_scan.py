@@ -285,7 +285,7 @@ def check_alignment(c, rec, role):
     return ["as %s: %s" % (role, f) for f in fails]
 
 
-def check_org_domain(c, rec, asked):
+def check_org_domain(c, rec, asked, alone):
     dmarc = rec["dmarc"]
     org_of = org_domains(dmarc)
     fails = []
@@ -297,6 +297,12 @@ def check_org_domain(c, rec, asked):
         missing = [n for n in names if n.lower() not in asked]
         if missing:
             fails.append("walk from %s never asked %s" % (start, missing))
+        # Alone in its scan, the case's walks (policy discovery and the organizational domain's)
+        # are the only ones, so no other _dmarc name may have been asked: a walk that went past
+        # where it must stop shows here.
+        extra = sorted(asked - {n.lower() for n in names})
+        if alone and extra:
+            fails.append("walk from %s also asked %s" % (start, extra))
     return fails
 
 
@@ -329,7 +335,7 @@ def main():
                     fails = [f for role in alignment_roles(c)
                              for f in check_alignment(c, recs[role], role)]
                 else:
-                    fails = check_org_domain(c, recs["author"], asked)
+                    fails = check_org_domain(c, recs["author"], asked, len(by_case) == 1)
                 if fails:
                     failed.append(case_id)
                     print("FAIL %s:\n  %s\n  dmarc: %s" % (case_id, "\n  ".join(fails), "\n  dmarc: "
