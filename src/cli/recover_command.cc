@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "cli/terminal.h"
 #include "recovery/key_recovery.h"
 #include "recovery/recovered_zone.h"
 
@@ -79,7 +80,7 @@ int RunRecoverKeys(const Options& options) {
     dns = std::move(*built);
   }
 
-  RecoveryProgressLine progress(!options.quiet, isatty(STDERR_FILENO) != 0);
+  RecoveryProgressLine progress(!options.quiet, StderrIsInteractiveTerminal());
   Result<KeyRecoveryReport> report =
       RecoverKeys(recovery, dns ? &dns->resolver() : nullptr,
                   [&progress](const KeyRecoveryProgress& p) { progress.Update(p); });
