@@ -12,10 +12,15 @@ fail() {
   failures=$((failures + 1))
 }
 
+# flat TEXT: TEXT with its lines joined by spaces, for messages.
+flat() { tr '\n' ' ' <<<"$1"; }
+
 # The installed file is exactly what the program prints now (regenerated on every build).
 if ! cmp -s "$script" <("$mailverify" completion bash); then
   fail "$script differs from 'mailverify completion bash'"
 fi
+# The generated script is clean shell (quoting, word splitting) by shellcheck's rules.
+shellcheck -s bash "$script" || fail "shellcheck finds problems in $script"
 # shellcheck source=/dev/null
 source "$script" || { echo "FAIL: cannot source $script" >&2; exit 1; }
 complete -p mailverify | grep -q -- '-F _mailverify' || fail "complete -F _mailverify not registered"
@@ -35,9 +40,9 @@ comp() {
 expect() {
   local want=$1 got
   shift
-  want=$(printf '%s\n' $want | sort)
-  got=$(comp "$@")
-  [[ $got == "$want" ]] || fail "'$*': want [$(echo $want)], got [$(echo $got)]"
+  want=$(tr ' ' '\n' <<<"$want" | sed '/^$/d' | sort)
+  got=$(comp "$@" | sed '/^$/d')
+  [[ $got == "$want" ]] || fail "'$*': want [$(flat "$want")], got [$(flat "$got")]"
 }
 
 # expect_has WORD WORDS...: the completion contains WORD.
@@ -107,7 +112,7 @@ cd - >/dev/null || exit 1
 # command, and each command offers exactly the options its --help lists.
 all=$("$mailverify" --help | sed -n '/^Options/,$p' | grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+' |
   grep -oE -- '--[a-z0-9-]+' | sort -u)
-[[ $(echo "$all" | wc -l) -gt 50 ]] || fail "too few options in --help: $(echo $all)"
+[[ $(echo "$all" | wc -l) -gt 50 ]] || fail "too few options in --help: $(flat "$all")"
 offered=""
 for cmd in $("$mailverify" --help | sed -n '/^Commands:/,/^Run/p' | awk '/^  [a-z]/{print $1}'); do
   # `mailverify help --help` is the top-level help, not a list of help's own options.
@@ -115,11 +120,11 @@ for cmd in $("$mailverify" --help | sed -n '/^Commands:/,/^Run/p' | awk '/^  [a-
   got=$(comp mailverify "$cmd" -- | grep -- '^--')
   listed=$("$mailverify" "$cmd" --help | sed -n '/^Options/,$p' |
     grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+' | grep -oE -- '--[a-z0-9-]+' | sort -u)
-  [[ $got == "$listed" ]] || fail "$cmd: completion [$(echo $got)] != help [$(echo $listed)]"
+  [[ $got == "$listed" ]] || fail "$cmd: completion [$(flat "$got")] != help [$(flat "$listed")]"
   offered+=$'\n'$got
 done
 missing=$(comm -23 <(echo "$all") <(echo "$offered" | sort -u))
-[[ -z $missing ]] || fail "options never completed: $(echo $missing)"
+[[ -z $missing ]] || fail "options never completed: $(flat "$missing")"
 
 if ((failures > 0)); then
   echo "$failures completion check(s) failed" >&2
