@@ -57,16 +57,47 @@ constexpr const char* kPlanOptions[] = {"shards",
                                         "dns-max-ttl",
                                         "no-hash"};
 
-constexpr const char* kDnsSnapshotOptions[] = {
-    "plan",        "output",      "quiet",           "mbox-format",    "no-mmap",
-    "dns-server",  "dns-timeout", "dns-max-cname",   "dns-max-answer", "dns-concurrency",
-    "dns-min-ttl", "dns-max-ttl", "max-message-size"};
+// dns-snapshot runs the whole verification once with every answer recorded, so whatever changes
+// which names are looked up (time, receivers, limits, inputs) applies.
+constexpr const char* kDnsSnapshotOptions[] = {"plan",
+                                               "output",
+                                               "quiet",
+                                               "threads",
+                                               "at",
+                                               "dmarc-rules",
+                                               "strict",
+                                               "max-signatures",
+                                               "receiver",
+                                               "authserv-id",
+                                               "max-h-names",
+                                               "max-key-bits",
+                                               "spf-max-lookups",
+                                               "spf-max-void-lookups",
+                                               "max-message-size",
+                                               "mbox-format",
+                                               "no-mmap",
+                                               "imap-password-file",
+                                               "imap-insecure",
+                                               "imap-timeout",
+                                               "max-header-bytes",
+                                               "max-header-fields",
+                                               "max-inflight-bytes",
+                                               "keys",
+                                               "dns-server",
+                                               "dns-timeout",
+                                               "dns-max-cname",
+                                               "dns-max-answer",
+                                               "dns-concurrency",
+                                               "dns-min-ttl",
+                                               "dns-max-ttl"};
 
 constexpr const char* kMergeOptions[] = {"plan", "output", "db", "quiet"};
 
 constexpr const char* kSlurmOptions[] = {"plan",   "tasks",  "throttle",
                                          "submit", "output", "threads"};
 
+// recover-keys reads the inputs with its own signature collector (no archive options) and asks DNS
+// only which keys are gone.
 constexpr const char* kRecoverKeysOptions[] = {"dns-zone",
                                                "selector",
                                                "max-seconds-per-key",
@@ -76,14 +107,14 @@ constexpr const char* kRecoverKeysOptions[] = {"dns-zone",
                                                "at",
                                                "quiet",
                                                "keys",
+                                               "dns-record",
                                                "dns-server",
                                                "dns-timeout",
                                                "dns-max-cname",
                                                "dns-max-answer",
                                                "dns-concurrency",
-                                               "mbox-format",
-                                               "no-mmap",
-                                               "max-message-size"};
+                                               "dns-min-ttl",
+                                               "dns-max-ttl"};
 
 constexpr const char* kDomainsOptions[] = {
     "db",         "json",        "output",        "dns-zone",       "keys",
