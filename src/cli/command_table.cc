@@ -98,23 +98,13 @@ constexpr const char* kSlurmOptions[] = {"plan",   "tasks",  "throttle",
 
 // recover-keys reads the inputs with its own signature collector (no archive options) and asks DNS
 // only which keys are gone.
-constexpr const char* kRecoverKeysOptions[] = {"dns-zone",
-                                               "selector",
-                                               "max-seconds-per-key",
-                                               "out",
-                                               "output",
-                                               "threads",
-                                               "at",
-                                               "quiet",
-                                               "keys",
-                                               "dns-record",
-                                               "dns-server",
-                                               "dns-timeout",
-                                               "dns-max-cname",
-                                               "dns-max-answer",
-                                               "dns-concurrency",
-                                               "dns-min-ttl",
-                                               "dns-max-ttl"};
+constexpr const char* kRecoverKeysOptions[] = {
+    // recovery
+    "dns-zone", "selector", "max-seconds-per-key", "out", "output", "threads", "at", "quiet",
+    "progress",
+    // DNS: which keys are gone
+    "keys", "dns-record", "dns-server", "dns-timeout", "dns-max-cname", "dns-max-answer",
+    "dns-concurrency", "dns-min-ttl", "dns-max-ttl"};
 
 constexpr const char* kDomainsOptions[] = {
     "db",         "json",        "output",        "dns-zone",       "keys",

@@ -318,7 +318,8 @@ constexpr OptionSpec kOptions[] = {
        return Status::Ok();
      }},
     {"progress", 0, nullptr,
-     "scan: progress lines every 2 s on stderr even when it is not a terminal",
+     "scan, recover-keys: plain progress lines on stderr even when it is not a terminal (scan: "
+     "every 2 s; recover-keys: per key name)",
      [](std::string_view, Options* o) {
        o->progress = true;
        return Status::Ok();

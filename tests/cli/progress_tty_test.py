@@ -7,17 +7,23 @@ without --progress. Expected: the redrawn line ("\\r\\033[K...ETA") only on the 
 but the summary on a pipe or a dumb terminal; plain "mailverify: ... ETA" lines only with
 --progress when stderr cannot redraw; nothing at all with --quiet.
 
-Usage: progress_tty_test.py MAILVERIFY ZONE_FILE
+recover-keys follows the same rules with its per-key-name line, checked on a small dkimpy-signed
+archive whose keys are gone from its zone (tests/recovery/make_recovery_archive.py, e = 3 keys so
+the recovery takes milliseconds).
+
+Usage: progress_tty_test.py MAILVERIFY ZONE_FILE RECOVERY_ARCHIVE_SCRIPT
 """
 import os
 import pty
+import shutil
 import select
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
-MAILVERIFY, ZONE = sys.argv[1], sys.argv[2]
+MAILVERIFY, ZONE, MAKE_ARCHIVE = sys.argv[1], sys.argv[2], sys.argv[3]
 REDRAW = b"\r\x1b[K"
 
 
@@ -41,12 +47,14 @@ def feed(pipe, seconds):
         pipe.close()
 
 
-def scan(stderr_kind, term, extra=(), seconds=2.5):
-    """Runs a scan of the slow stdin; returns (exit status, everything written to stderr)."""
+def scan(stderr_kind, term, extra=(), seconds=2.5, args=None):
+    """Runs a scan of the slow stdin (or `args`, stdin then unused); returns (exit status,
+    everything written to stderr)."""
     env = dict(os.environ, TERM=term)
     env.pop("NO_COLOR", None)
-    args = [MAILVERIFY, "scan", "-", "--dns-zone", ZONE, "--at", "2026-12-07",
-            "-o", os.devnull, *extra]
+    args = args or [MAILVERIFY, "scan", "-", "--dns-zone", ZONE, "--at", "2026-12-07",
+                    "-o", os.devnull]
+    args = [*args, *extra]
     if stderr_kind == "pty":
         master, slave = pty.openpty()
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -112,6 +120,31 @@ check("dumb tty --progress: plain lines", b"ETA" in out and b"\x1b" not in out, 
 
 status, out = scan("pty", "xterm", ["--quiet"], seconds=1)
 check("tty --quiet: silent", status == 0 and out.strip() == b"", out)
+
+# recover-keys: a line per key name on a terminal, none on a pipe unless --progress.
+work = tempfile.mkdtemp(prefix="mv-progress-test-")
+try:
+    spec = ('{"keys": [{"id": "a", "bits": 1024, "e": 3, "selector": "old", '
+            '"domain": "example.org", "dns": "revoked"}], '
+            '"messages": [{"key": "a"}, {"key": "a"}, {"key": "a"}]}')
+    subprocess.run(["/usr/bin/python3", MAKE_ARCHIVE, work, spec], check=True,
+                   stdout=subprocess.DEVNULL)
+    recover = [MAILVERIFY, "recover-keys", "--dns-zone", work + "/dns.zone", "--out",
+               work + "/recovered.zone", work + "/archive.mbox"]
+    LINE = b"key names done"
+    status, out = scan("pty", "xterm", args=recover, seconds=0)
+    check("recover-keys tty: exit 0 and redrawn line",
+          status == 0 and REDRAW + b"recover-keys: " in out and LINE in out, out)
+    status, out = scan("pipe", "xterm", args=recover, seconds=0)
+    check("recover-keys pipe: no progress", status == 0 and LINE not in out, out)
+    check("recover-keys pipe: the summary", b"recover" in out, out)
+    status, out = scan("pipe", "xterm", ["--progress"], args=recover, seconds=0)
+    check("recover-keys pipe --progress: plain lines",
+          LINE in out and b"\x1b" not in out, out)
+    status, out = scan("pty", "dumb", args=recover, seconds=0)
+    check("recover-keys dumb tty: no progress", LINE not in out and b"\x1b" not in out, out)
+finally:
+    shutil.rmtree(work)
 
 if failures:
     print("%d progress check(s) failed" % len(failures), file=sys.stderr)
