@@ -17,6 +17,7 @@
 #include "cli/input_size.h"
 #include "cli/keys_command.h"
 #include "cli/progress_line.h"
+#include "cli/terminal.h"
 #include "imap/input_sequence.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
@@ -124,9 +125,7 @@ std::string DescribeRun(const Options& options) {
 }
 
 ProgressLine::Mode ProgressMode(const Options& options) {
-  if (options.quiet) return ProgressLine::Mode::kOff;
-  if (isatty(STDERR_FILENO)) return ProgressLine::Mode::kTerminal;
-  return options.progress ? ProgressLine::Mode::kPlain : ProgressLine::Mode::kOff;
+  return ChooseProgressMode(options.quiet, options.progress);
 }
 
 // Cache misses are what verify still had to ask (0 when every round fetched ahead); rounds and
