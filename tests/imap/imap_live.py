@@ -487,6 +487,21 @@ def case_starttls(mailverify, work):
     check(len(logins) == 1 and re.search(r"\bTLS\b", logins[0]),
           "Dovecot did not log a TLS login: %s" % logins)
 
+    # --imap-plaintext does not turn TLS off where the server offers it: the certificate is still
+    # checked (refused here), and with --imap-insecure the login is still a TLS one.
+    size = os.path.getsize(log)
+    records, text, code = scan(mailverify, "--imap-plaintext", url("case-starttls"),
+                               expect_ok=False)
+    check(code == 1 and len(records) == 1 and records[0].get("input_error") and
+          re.search(r"certificate|SSL", records[0]["error"]),
+          "--imap-plaintext fell back to plaintext on a STARTTLS server: %s" % text)
+    records, _, _ = scan(mailverify, "--imap-plaintext", "--imap-insecure", url("case-starttls"))
+    check(len(records) == 2, "--imap-plaintext --imap-insecure: %s" % records)
+    time.sleep(0.5)
+    logins = dovecot_logins(size)
+    check(len(logins) == 1 and re.search(r"\bTLS\b", logins[0]),
+          "--imap-plaintext on a STARTTLS server logged in without TLS: %s" % logins)
+
     # A server that lists no STARTTLS: refused before LOGIN, so the password never goes out.
     server = ScriptedServer([message(0), message(1)], "plain")
     records, text, code = scan(mailverify, url("INBOX", port=server.port), expect_ok=False)
