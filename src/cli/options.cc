@@ -159,6 +159,12 @@ constexpr OptionSpec kOptions[] = {
        o->imap.insecure = true;
        return Status::Ok();
      }},
+    {"imap-plaintext", 0, nullptr,
+     "IMAP inputs: read an imap:// server that offers no STARTTLS unencrypted (default: refused)",
+     [](std::string_view, Options* o) {
+       o->imap.plaintext = true;
+       return Status::Ok();
+     }},
     {"imap-timeout", 0, "SECONDS", "IMAP inputs: the longest wait for the server (default 60)",
      [](std::string_view v, Options* o) {
        return SetCount("imap-timeout", v, 1, 86400, &o->imap.timeout_seconds);

@@ -69,6 +69,10 @@ void AppendJsonLine(const MessageRecord& r, std::string* out) {
   w.Field("source", r.provenance.source);
   if (r.input_error) {
     w.Field("input_error", true);
+    // What the input was taken for, so a failed PST is told from a failed mbox without parsing
+    // `error`; "unknown" when it failed before its format was known (unreadable path, empty read).
+    w.Field("source_format",
+            r.provenance.source_format.empty() ? "unknown" : r.provenance.source_format);
     w.Field("error", r.error);
     w.EndObject();
     out->push_back('\n');
@@ -102,7 +106,12 @@ Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
   r.provenance.source = (*doc)["source"].AsString();
   r.input_error = (*doc)["input_error"].AsBool();
   r.error = (*doc)["error"].AsString();
-  if (r.input_error) return r;
+  if (r.input_error) {
+    if (const JsonValue* v = doc->Find("source_format"); v != nullptr && v->is_string()) {
+      r.provenance.source_format = v->AsString();
+    }
+    return r;
+  }
   r.provenance.index = static_cast<uint64_t>((*doc)["index"].AsInt());
   r.provenance.offset = static_cast<uint64_t>((*doc)["offset"].AsInt());
   r.provenance.size = static_cast<uint64_t>((*doc)["size"].AsInt());

@@ -128,11 +128,31 @@ TEST(AppendJsonLine, InputErrorRecord) {
   m.read_error = "missing.mbox: No such file or directory";
   MessageRecord r = RecordFor(m);
   JsonValue v = Line(r);
-  ASSERT_EQ(v.members.size(), 4u);
+  ASSERT_EQ(v.members.size(), 5u);
   EXPECT_EQ(v.Int("schema_version"), kRecordSchemaVersion);
   EXPECT_EQ(v.Str("source"), "missing.mbox");
   EXPECT_TRUE(v.Get("input_error")->boolean);
+  // It failed before its format was known.
+  EXPECT_EQ(v.Str("source_format"), "unknown");
   EXPECT_EQ(v.Str("error"), "missing.mbox: No such file or directory");
+}
+
+TEST(AppendJsonLine, InputErrorRecordSaysWhatTheInputWasTakenFor) {
+  RawMessage m;
+  m.provenance.source = "mail.pst";
+  m.provenance.source_format = "pst";
+  m.provenance.folder = "Inbox";  // not reported for a whole input that failed
+  m.input_error = true;
+  m.read_error = "mail.pst: cannot open pst (corrupt or unsupported)";
+  std::string line;
+  AppendJsonLine(RecordFor(m), &line);
+  EXPECT_EQ(line, R"j({"source":"mail.pst","input_error":true,"source_format":"pst",)j"
+                  R"j("error":"mail.pst: cannot open pst (corrupt or unsupported)"})j"
+                  "\n");
+  Result<MessageRecord> back = RecordFromJsonLine(line.substr(0, line.size() - 1));
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->input_error);
+  EXPECT_EQ(back->provenance.source_format, "pst");
 }
 
 // A merged scale-out result is loaded into SQLite through RecordFromJsonLine: reading a line back
