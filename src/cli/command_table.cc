@@ -14,7 +14,7 @@ constexpr const char* kScanOptions[] = {
     "max-key-bits", "spf-max-lookups", "spf-max-void-lookups", "compromised-keys", "known-moduli",
     // input
     "max-message-size", "mbox-format", "no-mmap", "imap-password-file", "imap-insecure",
-    "imap-timeout", "max-header-bytes", "max-header-fields", "max-inflight-bytes",
+    "imap-plaintext", "imap-timeout", "max-header-bytes", "max-header-fields", "max-inflight-bytes",
     // DNS
     "dns-zone", "dns-record", "keys", "dns-server", "dns-timeout", "dns-max-cname",
     "dns-max-answer", "dns-concurrency", "dns-min-ttl", "dns-max-ttl",
@@ -78,6 +78,7 @@ constexpr const char* kDnsSnapshotOptions[] = {"plan",
                                                "no-mmap",
                                                "imap-password-file",
                                                "imap-insecure",
+                                               "imap-plaintext",
                                                "imap-timeout",
                                                "max-header-bytes",
                                                "max-header-fields",
@@ -119,9 +120,9 @@ constexpr const char* kKeysOptions[] = {
     // export runs a scan
     "threads", "quiet", "at", "dmarc-rules", "strict", "max-signatures", "receiver", "authserv-id",
     "max-h-names", "max-key-bits", "max-message-size", "mbox-format", "no-mmap",
-    "imap-password-file", "imap-insecure", "imap-timeout", "max-header-bytes", "max-header-fields",
-    "max-inflight-bytes", "dns-record", "dns-server", "dns-timeout", "dns-max-cname",
-    "dns-max-answer", "dns-concurrency", "dns-min-ttl", "dns-max-ttl"};
+    "imap-password-file", "imap-insecure", "imap-plaintext", "imap-timeout", "max-header-bytes",
+    "max-header-fields", "max-inflight-bytes", "dns-record", "dns-server", "dns-timeout",
+    "dns-max-cname", "dns-max-answer", "dns-concurrency", "dns-min-ttl", "dns-max-ttl"};
 
 constexpr const char* kCompletionOptions[] = {"output"};
 

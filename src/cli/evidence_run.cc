@@ -122,6 +122,7 @@ std::string EffectiveOptionsJson(const Options& o) {
   // The password file's path only: its content is a secret and is neither read nor hashed here.
   w.Field("imap_password_file", o.imap.password_file);
   w.Field("imap_insecure", o.imap.insecure);
+  w.Field("imap_plaintext", o.imap.plaintext);
   w.Field("imap_timeout", static_cast<int64_t>(o.imap.timeout_seconds));
   w.Field("max_header_bytes", static_cast<uint64_t>(o.header_limits.max_header_bytes));
   w.Field("max_header_fields", static_cast<uint64_t>(o.header_limits.max_fields));
