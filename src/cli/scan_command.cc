@@ -137,7 +137,9 @@ std::string FormatDnsStats(const DnsStack& dns, const Pipeline::Stats& pipeline)
       std::to_string(s.hits) + " cache hits, " + std::to_string(s.misses) + " misses, " +
       std::to_string(s.queries) + " queries sent, " + std::to_string(s.failures) + " failures (" +
       std::to_string(s.timeouts) + " timeouts), " + std::to_string(s.holds) + " domains held";
-  if (s.network_queries != 0) line += ", " + std::to_string(s.network_queries) + " on the wire";
+  if (s.network_queries != 0) {
+    line += ", " + std::to_string(s.network_queries) + " on the wire (" + s.network_kinds + ")";
+  }
   if (pipeline.dns_rounds != 0) {
     line += "; " + std::to_string(pipeline.dns_rounds) + " prefetch rounds, " +
             std::to_string(pipeline.dns_waits) + " batches waited";

@@ -38,6 +38,7 @@ struct DnsStats {
   uint64_t evictions = 0;        // entries dropped to respect max_entries
   uint64_t entries = 0;          // entries now in the cache
   uint64_t network_queries = 0;  // live source only: DNS queries sent (CNAME re-queries included)
+  std::string network_kinds;     // live source only: FormatWireQueries (live_source.h)
 };
 
 class DnsCache : public DnsResolver {

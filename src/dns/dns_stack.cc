@@ -15,7 +15,11 @@ class BuiltDnsStack : public DnsStack {
 
   DnsStats stats() const override {
     DnsStats s = cache_->stats();
-    if (live_) s.network_queries = live_->stats().queries;
+    if (live_) {
+      const LiveDnsStats live = live_->stats();
+      s.network_queries = live.queries;
+      s.network_kinds = FormatWireQueries(live);
+    }
     return s;
   }
 

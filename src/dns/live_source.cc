@@ -3,6 +3,7 @@
 #include <ares.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -10,6 +11,8 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "dns/dns_name_text.h"
 #include "dns/response_parser.h"
@@ -121,6 +124,7 @@ class LiveDnsSource::Loop {
     }
     int rc = ares_init_options(&channel_, &opts, mask);
     if (rc != ARES_SUCCESS) return Status::Error(std::string("c-ares: ") + ares_strerror(rc));
+    ares_set_socket_callback(channel_, &Loop::OnSocketCreated, this);
     if (!options_.servers.empty()) {
       std::string csv;
       for (const std::string& s : options_.servers) csv += (csv.empty() ? "" : ",") + s;
@@ -157,10 +161,20 @@ class LiveDnsSource::Loop {
   }
 
   LiveDnsStats stats() const {
+    auto load = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
     LiveDnsStats s;
-    s.queries = queries_.load(std::memory_order_relaxed);
-    s.timeouts = timeouts_.load(std::memory_order_relaxed);
-    s.failures = failures_.load(std::memory_order_relaxed);
+    s.queries = load(queries_);
+    s.timeouts = load(timeouts_);
+    s.failures = load(failures_);
+    s.a = load(by_type_[0]);
+    s.aaaa = load(by_type_[1]);
+    s.mx = load(by_type_[2]);
+    s.txt = load(by_type_[3]);
+    s.ptr = load(by_type_[4]);
+    s.other = load(by_type_[5]);
+    s.cname_requeries = load(cname_requeries_);
+    s.retries = load(retries_);
+    s.tcp_connections = load(tcp_connections_);
     return s;
   }
 
@@ -238,6 +252,7 @@ class LiveDnsSource::Loop {
   void Start(Request* r) {
     ++in_flight_;
     queries_.fetch_add(1, std::memory_order_relaxed);
+    by_type_[TypeSlot(r->type)].fetch_add(1, std::memory_order_relaxed);
     ares_query(channel_, AresQueryName(r->name).c_str(), 1 /* C_IN */, static_cast<int>(r->type),
                &Loop::OnAnswer, r);
   }
@@ -251,10 +266,15 @@ class LiveDnsSource::Loop {
   }
 
   static void OnAnswer(void* arg, int status, int timeouts, unsigned char* abuf, int alen) {
-    (void)timeouts;
     auto* r = static_cast<Request*>(arg);
     Loop* loop = r->loop;
     --loop->in_flight_;
+    // Each timed-out try was followed by another (or ended the query, on the last try).
+    if (timeouts > 0) {
+      const int resent = status == ARES_ETIMEOUT ? timeouts - 1 : timeouts;
+      loop->retries_.fetch_add(static_cast<uint64_t>(std::max(resent, 0)),
+                               std::memory_order_relaxed);
+    }
     if (abuf == nullptr || alen <= 0 || status == ARES_EDESTRUCTION) {
       loop->Finish(r, AnswerFromAresStatus(status));
       return;
@@ -281,6 +301,7 @@ class LiveDnsSource::Loop {
         return;
       }
       ++r->requeries;
+      loop->cname_requeries_.fetch_add(1, std::memory_order_relaxed);
       r->name = std::move(parsed.follow);
       loop->restart_.push_back(r);
       return;
@@ -299,6 +320,31 @@ class LiveDnsSource::Loop {
     r->answer = std::move(answer);
     Group* group = r->group;
     if (--group->remaining == 0) group->Deliver();
+  }
+
+  static size_t TypeSlot(DnsType type) {
+    switch (type) {
+      case DnsType::kA:
+        return 0;
+      case DnsType::kAaaa:
+        return 1;
+      case DnsType::kMx:
+        return 2;
+      case DnsType::kTxt:
+        return 3;
+      case DnsType::kPtr:
+        return 4;
+      default:
+        return 5;
+    }
+  }
+
+  // Called by c-ares for every socket it creates.
+  static int OnSocketCreated(ares_socket_t, int type, void* data) {
+    if (type == SOCK_STREAM) {
+      static_cast<Loop*>(data)->tcp_connections_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return ARES_SUCCESS;
   }
 
   static void OnSocketState(void* data, ares_socket_t fd, int readable, int writable) {
@@ -322,6 +368,8 @@ class LiveDnsSource::Loop {
   std::vector<Request*> restart_;  // CNAME targets to ask once the current c-ares call returns
   std::map<ares_socket_t, std::pair<bool, bool>> sockets_;  // fd -> (read, write) interest
   std::atomic<uint64_t> queries_{0}, timeouts_{0}, failures_{0};
+  std::atomic<uint64_t> by_type_[6] = {};  // TypeSlot order
+  std::atomic<uint64_t> cname_requeries_{0}, retries_{0}, tcp_connections_{0};
 };
 
 LiveDnsSource::LiveDnsSource(std::unique_ptr<Loop> loop) : loop_(std::move(loop)) {}
@@ -392,6 +440,36 @@ void LiveDnsSource::LookupManyAsync(std::vector<DnsQuestion> questions,
 
 LiveDnsStats LiveDnsSource::stats() const {
   return loop_->stats();
+}
+
+std::string FormatWireQueries(const LiveDnsStats& s) {
+  auto join = [](const std::vector<std::string>& parts) {
+    std::string out;
+    for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+    return out;
+  };
+  auto count = [](uint64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  std::vector<std::string> types, extra;
+  const std::pair<const char*, uint64_t> kinds[] = {{"TXT", s.txt},   {"A", s.a},
+                                                    {"AAAA", s.aaaa}, {"MX", s.mx},
+                                                    {"PTR", s.ptr},   {"other", s.other}};
+  for (const auto& [name, n] : kinds) {
+    if (n != 0) types.push_back(std::string(name) + " " + std::to_string(n));
+  }
+  if (s.cname_requeries != 0) {
+    extra.push_back(count(s.cname_requeries, "CNAME re-query", "CNAME re-queries"));
+  }
+  if (s.retries != 0) {
+    extra.push_back(count(s.retries, "retry after a timeout", "retries after a timeout"));
+  }
+  if (s.tcp_connections != 0) {
+    extra.push_back(count(s.tcp_connections, "TCP connection", "TCP connections"));
+  }
+  std::string out = join(types);
+  if (!extra.empty()) out += (out.empty() ? "" : "; ") + join(extra);
+  return out;
 }
 
 }  // namespace mv

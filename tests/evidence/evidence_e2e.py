@@ -686,8 +686,10 @@ def test_imap(tmp):
     man = os.path.join(tmp, "manifest.json")
     out = os.path.join(tmp, "out.jsonl")
     # The same URL twice (read twice), a mailbox that does not exist, and a file between them.
+    # Dovecot's certificate is self-signed; imap:// upgrades with STARTTLS and checks it.
+    tls = ["--imap-insecure"]
     p = run(["scan", "--dns-zone", ZONE, "--at", AT, "-q", "--manifest", man, "-o", out, url,
-             MBOX, missing, url], env=env)
+             MBOX, missing, url] + tls, env=env)
     check(p.returncode == 1, f"scan exits 1 (one input failed): {p.stderr}")
     text = open(man).read()
     check(IMAP_PASSWORD not in text, "no password in the manifest")
@@ -716,12 +718,12 @@ def test_imap(tmp):
           f"a mailbox EXAMINE refuses: no UIDs, its error: {bad}")
     check(not any("cannot stat" in json.dumps(i) for i in m["inputs"] + ims),
           "no 'cannot stat' entry for a URL")
-    check(m["options"]["imap_timeout"] == 60 and m["options"]["imap_insecure"] is False,
-          "the --imap-* defaults are in the options")
+    check(m["options"]["imap_timeout"] == 60 and m["options"]["imap_insecure"] is True and
+          m["options"]["imap_plaintext"] is False, "the --imap-* options are in the options")
     # "*" (every mailbox, this one among them) then the same mailbox by name: two entries.
     every = "imap://%s@127.0.0.1:%d/*" % (IMAP_USER, IMAP_PORT)
-    run(["scan", "--dns-zone", ZONE, "--at", AT, "-q", "--manifest", man, "-o", out, every, url],
-        env=env)
+    run(["scan", "--dns-zone", ZONE, "--at", AT, "-q", "--manifest", man, "-o", out, every, url]
+        + tls, env=env)
     ims = json.load(open(man))["imap_inputs"]
     mine = [[mb for mb in e["mailboxes"] if mb["mailbox"] == "case-evidence"] for e in ims]
     check([e["url"] for e in ims] == [every, url] and
@@ -729,7 +731,7 @@ def test_imap(tmp):
           f"'*' lists the mailbox it read, the named input its own: {ims}")
     # A bag over IMAP: bundle verify checks it, --replay says plainly that it cannot re-read.
     bag = os.path.join(tmp, "bag")
-    p = run(["scan", "--dns-zone", ZONE, "--at", AT, "-q", "--bundle", bag, url], env=env)
+    p = run(["scan", "--dns-zone", ZONE, "--at", AT, "-q", "--bundle", bag, url] + tls, env=env)
     check(p.returncode == 0, f"scan --bundle over IMAP: {p.stderr}")
     p = verify(bag)
     check(p.returncode == 0, f"the IMAP bag verifies: {p.stdout}")

@@ -146,7 +146,7 @@ TEST(AppendJsonLine, InputErrorRecordSaysWhatTheInputWasTakenFor) {
   m.read_error = "mail.pst: cannot open pst (corrupt or unsupported)";
   std::string line;
   AppendJsonLine(RecordFor(m), &line);
-  EXPECT_EQ(line, R"j({"source":"mail.pst","input_error":true,"source_format":"pst",)j"
+  EXPECT_EQ(line, R"j({"schema_version":1,"source":"mail.pst","input_error":true,"source_format":"pst",)j"
                   R"j("error":"mail.pst: cannot open pst (corrupt or unsupported)"})j"
                   "\n");
   Result<MessageRecord> back = RecordFromJsonLine(line.substr(0, line.size() - 1));
