@@ -7,22 +7,27 @@ namespace {
 
 using Level = std::vector<BigInt>;
 
-// The levels above the moduli: above[0][i] = moduli[2i] * moduli[2i + 1], and so on up to one node,
-// the product of everything. An odd last node is carried up as it is. The moduli themselves are
-// not copied into the tree.
+// One level up a product tree: above[i] = below[2i] * below[2i + 1]; an odd last node is carried
+// up as it is.
+Level PairProducts(std::span<const BigInt> below) {
+  Level above((below.size() + 1) / 2);
+  tbb::parallel_for(size_t{0}, above.size(), [&](size_t i) {
+    if (2 * i + 1 < below.size()) {
+      mpz_mul(above[i].get(), below[2 * i].get(), below[2 * i + 1].get());
+    } else {
+      above[i] = below[2 * i];
+    }
+  });
+  return above;
+}
+
+// The levels above the moduli, up to one node, the product of everything. The moduli themselves
+// are not copied into the tree.
 std::vector<Level> ProductLevels(std::span<const BigInt> moduli) {
   std::vector<Level> levels;
   std::span<const BigInt> below = moduli;
   while (below.size() > 1) {
-    Level above((below.size() + 1) / 2);
-    tbb::parallel_for(size_t{0}, above.size(), [&](size_t i) {
-      if (2 * i + 1 < below.size()) {
-        mpz_mul(above[i].get(), below[2 * i].get(), below[2 * i + 1].get());
-      } else {
-        above[i] = below[2 * i];
-      }
-    });
-    levels.push_back(std::move(above));
+    levels.push_back(PairProducts(below));
     below = levels.back();
   }
   return levels;
@@ -33,8 +38,10 @@ std::vector<Level> ProductLevels(std::span<const BigInt> moduli) {
 BigInt Product(std::span<const BigInt> moduli) {
   if (moduli.empty()) return BigInt(1);
   if (moduli.size() == 1) return moduli.front();
-  std::vector<Level> levels = ProductLevels(moduli);
-  return std::move(levels.back().front());
+  // Only the product is wanted: each level is dropped once the next is built.
+  Level level = PairProducts(moduli);
+  while (level.size() > 1) level = PairProducts(level);
+  return std::move(level.front());
 }
 
 std::vector<BigInt> BatchGcd(std::span<const BigInt> moduli, BigInt* product,
