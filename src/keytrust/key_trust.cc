@@ -220,9 +220,13 @@ KeyTrustVerdict KeyTrust::Assess(const DkimKey& key, std::string_view label) {
     seen.verdict = std::move(v);
     seen.rsa = facts.rsa;
     seen.modulus = std::move(facts.modulus);
-    if (seen.rsa && !upfront_index_.contains(seen.modulus)) {
+    const auto upfront = seen.rsa ? upfront_index_.find(seen.modulus) : upfront_index_.end();
+    if (seen.rsa && upfront == upfront_index_.end()) {
       met_new_partners_.try_emplace(seen.modulus, std::move(partners));
       CheckAgainstMetSoFar(key.record, label, &seen);
+    } else if (upfront != upfront_index_.end() && !upfront_[upfront->second].record) {
+      // A known modulus met: Prepare gave it no partners of its own (see Prepare).
+      met_known_partners_.try_emplace(upfront->second, std::move(partners));
     }
   }
   if (std::find(seen.labels.begin(), seen.labels.end(), label) == seen.labels.end()) {
@@ -265,13 +269,15 @@ std::vector<std::string> KeyTrust::LateFindings() const {
   // A modulus is referred to as {kUpfront, index into upfront_} or {kFresh, index into fresh}.
   enum Set { kUpfront, kFresh };
   using Ref = std::pair<Set, size_t>;
-  std::vector<BigInt> fresh;                            // moduli met that were not upfront
-  std::vector<std::set<std::string>> fresh_labels;      // the names each was met at
-  std::vector<std::set<Ref>> fresh_with;                // its partners
-  std::map<size_t, std::set<std::string>> upfront_met;  // upfront index -> names met at
-  std::map<size_t, std::set<Ref>> upfront_with;         // upfront index -> fresh partners
+  std::vector<BigInt> fresh;                             // moduli met that were not upfront
+  std::vector<std::set<std::string>> fresh_labels;       // the names each was met at
+  std::vector<std::set<Ref>> fresh_with;                 // its partners
+  std::map<size_t, std::set<std::string>> upfront_met;   // upfront index -> names met at
+  std::map<size_t, std::set<Ref>> upfront_with;          // upfront index -> fresh partners
+  std::map<size_t, std::vector<size_t>> known_partners;  // see met_known_partners_
   {
     std::lock_guard<std::mutex> lock(mu_);
+    known_partners = met_known_partners_;
     for (const auto& [n, names] : met_) {
       if (auto up = upfront_index_.find(n); up != upfront_index_.end()) {
         upfront_met[up->second] = names;
@@ -319,8 +325,12 @@ std::vector<std::string> KeyTrust::LateFindings() const {
   std::vector<std::string> out;
   for (const auto& [i, met_names] : upfront_met) {
     std::set<Ref> with = upfront_with[i];
-    if (auto known = upfront_partners_.find(i); known != upfront_partners_.end()) {
-      for (size_t j : known->second) with.insert({kUpfront, j});
+    using PartnerMap = std::map<size_t, std::vector<size_t>>;
+    for (const PartnerMap* partners :
+         {&upfront_partners_, static_cast<const PartnerMap*>(&known_partners)}) {
+      if (auto known = partners->find(i); known != partners->end()) {
+        for (size_t j : known->second) with.insert({kUpfront, j});
+      }
     }
     if (!with.empty()) out.push_back(line({kUpfront, i}, with));
   }

@@ -114,6 +114,9 @@ class KeyTrust {
   std::map<BigInt, std::set<std::string>> met_;  // modulus -> names met at
   // Moduli met that were not upfront -> the upfront moduli they share a prime with (from Judge).
   std::map<BigInt, std::vector<size_t>> met_new_partners_;
+  // Moduli met that were only in --known-moduli (upfront index) -> the upfront moduli they share a
+  // prime with (from Judge).
+  std::map<size_t, std::vector<size_t>> met_known_partners_;
   std::map<std::string, Seen, std::less<>> seen_;
   // The keys met that were not upfront, in the order met, and the product of their moduli.
   struct Running {

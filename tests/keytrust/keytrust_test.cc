@@ -355,6 +355,40 @@ TEST(KeyTrust, LateFindingsPairAnUpfrontKeyMetWithANewOne) {
                       "f._domainkey.example.org"}));
 }
 
+// --known-moduli take part only through their product (Prepare): a key record sharing a prime
+// with one is still flagged, and so is the known modulus when a signature uses it, with both
+// named at the end of the run.
+TEST(KeyTrust, KnownModuliAreOnlyPartnersButAreJudgedWhenMet) {
+  Primes rng(41);
+  const BigInt p = rng.Next(520);
+  const BigInt known = Times(p, rng.Next(520));
+  const DkimKeyParse record = KeyFor(Times(p, rng.Next(520)));
+  const DkimKeyParse known_key = KeyFor(known);
+  ASSERT_NE(record.key, nullptr);
+  ASSERT_NE(known_key.key, nullptr);
+  KeyTrust trust;
+  trust.AddKnownModulus(known, "known.txt:1");
+  for (int i = 0; i < 9; ++i) trust.AddKnownModulus(Times(rng.Next(520), rng.Next(520)), "x");
+  trust.AddRecord("r._domainkey.example.org", record.key->record);
+  trust.AddRecord("o._domainkey.example.org",
+                  KeyFor(Times(rng.Next(520), rng.Next(520))).key->record);
+  trust.Prepare();
+  const KeyTrustVerdict rv = trust.Assess(*record.key, "r._domainkey.example.org");
+  ASSERT_EQ(rv.worst, KeyTrustKind::kSharedPrime);
+  EXPECT_NE(rv.findings[0].detail.find("known.txt:1"), std::string::npos) << rv.findings[0].detail;
+  const KeyTrustVerdict kv = trust.Assess(*known_key.key, "k._domainkey.example.org");
+  ASSERT_EQ(kv.worst, KeyTrustKind::kSharedPrime);
+  EXPECT_NE(kv.findings[0].detail.find("r._domainkey.example.org"), std::string::npos)
+      << kv.findings[0].detail;
+  std::vector<std::string> late = trust.LateFindings();
+  std::sort(late.begin(), late.end());
+  EXPECT_EQ(late,
+            (std::vector<std::string>{"k._domainkey.example.org = known.txt:1 shares a prime with "
+                                      "r._domainkey.example.org",
+                                      "r._domainkey.example.org shares a prime with "
+                                      "k._domainkey.example.org = known.txt:1"}));
+}
+
 // Prepare takes the product of the upfront moduli from the product tree: a key met later is
 // checked against it, so a wrong product would miss or invent shared primes.
 // "m7" (built by append: GCC 12 warns falsely about `"m" + std::to_string(i)` under -Wrestrict).
