@@ -17,12 +17,12 @@
 // batch GCD runs over them once (AddRecord, AddKnownModulus, then Prepare); a key met later (live
 // DNS) is checked against the product of that set (one division), and against the running product
 // of the keys met before it in the run that were not upfront (one division and one
-// multiplication), so the second key of a pair both first met live is flagged in its own verdict,
-// and the first key's verdict from then on. At the end of the run, LateFindings runs batch GCD
-// over the keys met that were not known before and adds what the upfront pass and the per-key
-// checks already found; those go to the run summary, which names the first key of such a pair,
-// whose earlier records could not (and `keys audit` over a --dns-record snapshot gives them per
-// key). The upfront set is never run through batch GCD twice.
+// multiplication, for the first 1,024 such keys), so the second key of a pair both first met live
+// is flagged in its own verdict, and the first key's verdict from then on. At the end of the run,
+// LateFindings runs batch GCD over the keys met that were not known before and adds what the
+// upfront pass and the per-key checks already found; those go to the run summary, which names the
+// first key of such a pair, whose earlier records could not (and `keys audit` over a --dns-record
+// snapshot gives them per key). The upfront set is never run through batch GCD twice.
 #pragma once
 
 #include <map>
