@@ -7,54 +7,85 @@ namespace {
 
 using Level = std::vector<BigInt>;
 
-// levels[0] are the moduli; levels[k + 1][i] = levels[k][2i] * levels[k][2i + 1] (an odd last node
-// is carried up as it is); the last level has one node, the product of everything.
-std::vector<Level> ProductTree(std::span<const BigInt> moduli) {
+// One level up a product tree: above[i] = below[2i] * below[2i + 1]; an odd last node is carried
+// up as it is.
+Level PairProducts(std::span<const BigInt> below) {
+  Level above((below.size() + 1) / 2);
+  tbb::parallel_for(size_t{0}, above.size(), [&](size_t i) {
+    if (2 * i + 1 < below.size()) {
+      mpz_mul(above[i].get(), below[2 * i].get(), below[2 * i + 1].get());
+    } else {
+      above[i] = below[2 * i];
+    }
+  });
+  return above;
+}
+
+// The levels above the moduli, up to one node, the product of everything. The moduli themselves
+// are not copied into the tree.
+std::vector<Level> ProductLevels(std::span<const BigInt> moduli) {
   std::vector<Level> levels;
-  levels.emplace_back(moduli.begin(), moduli.end());
-  while (levels.back().size() > 1) {
-    const Level& below = levels.back();
-    Level above((below.size() + 1) / 2);
-    tbb::parallel_for(size_t{0}, above.size(), [&](size_t i) {
-      if (2 * i + 1 < below.size()) {
-        mpz_mul(above[i].get(), below[2 * i].get(), below[2 * i + 1].get());
-      } else {
-        above[i] = below[2 * i];
-      }
-    });
-    levels.push_back(std::move(above));
+  std::span<const BigInt> below = moduli;
+  while (below.size() > 1) {
+    levels.push_back(PairProducts(below));
+    below = levels.back();
   }
   return levels;
 }
 
 }  // namespace
 
-std::vector<BigInt> BatchGcd(std::span<const BigInt> moduli, BigInt* product) {
+BigInt Product(std::span<const BigInt> moduli) {
+  if (moduli.empty()) return BigInt(1);
+  if (moduli.size() == 1) return moduli.front();
+  // Only the product is wanted: each level is dropped once the next is built.
+  Level level = PairProducts(moduli);
+  while (level.size() > 1) level = PairProducts(level);
+  return std::move(level.front());
+}
+
+std::vector<BigInt> BatchGcd(std::span<const BigInt> moduli, BigInt* product,
+                             const BigInt* outside) {
   std::vector<BigInt> out(moduli.size(), BigInt(1));
-  if (moduli.size() < 2) {
-    if (product != nullptr) *product = moduli.empty() ? BigInt(1) : moduli.front();
+  if (moduli.empty()) {
+    if (product != nullptr) *product = BigInt(1);
     return out;
   }
-  std::vector<Level> tree = ProductTree(moduli);
-  if (product != nullptr) *product = tree.back().front();
-  // Remainder tree: going down, each node keeps (product of everything) mod (node)^2. At a leaf,
-  // R / N_i is the product of the others modulo N_i, so gcd(R / N_i, N_i) is the answer.
-  Level remainders = std::move(tree.back());
-  for (size_t k = tree.size() - 1; k-- > 0;) {
-    const Level& nodes = tree[k];
+  std::vector<Level> tree = ProductLevels(moduli);
+  const BigInt& root = tree.empty() ? moduli.front() : tree.back().front();
+  if (product != nullptr) *product = root;
+  // Remainder tree: going down, each node keeps T mod (node)^2, where T = outside * (product of
+  // all the moduli). At a leaf, R / N_i is T / N_i modulo N_i, so gcd(R / N_i, N_i) is the
+  // answer. At the root, T mod root^2 = root * (outside mod root): one division, whose cost is
+  // that of reading `outside` once, instead of a remainder tree over the outside moduli too.
+  Level remainders(1);
+  if (outside != nullptr) {
+    mpz_tdiv_r(remainders[0].get(), outside->get(), root.get());
+    mpz_mul(remainders[0].get(), remainders[0].get(), root.get());
+  } else {
+    if (moduli.size() == 1) return out;  // nothing else to share a prime with
+    remainders[0] = root;
+  }
+  for (size_t k = tree.size() + 1; k-- > 0;) {
+    if (k == tree.size()) continue;  // the root: done above
+    const std::span<const BigInt> nodes = k == 0 ? moduli : std::span<const BigInt>(tree[k - 1]);
     Level next(nodes.size());
     tbb::parallel_for(size_t{0}, nodes.size(), [&](size_t i) {
+      if (i % 2 == 0 && i + 1 == nodes.size() && k < tree.size()) {
+        // Carried up unchanged: its parent is the same number, so is the remainder.
+        next[i] = std::move(remainders[i / 2]);
+        return;
+      }
       BigInt square;
       mpz_mul(square.get(), nodes[i].get(), nodes[i].get());
-      mpz_mod(next[i].get(), remainders[i / 2].get(), square.get());
+      mpz_tdiv_r(next[i].get(), remainders[i / 2].get(), square.get());
     });
     remainders = std::move(next);
-    tree[k + 1].clear();  // the level above is no longer needed: free it early
+    if (k < tree.size()) tree[k].clear();  // the level above is no longer needed: free it now
   }
   tbb::parallel_for(size_t{0}, moduli.size(), [&](size_t i) {
-    BigInt quotient;
-    mpz_divexact(quotient.get(), remainders[i].get(), moduli[i].get());
-    mpz_gcd(out[i].get(), quotient.get(), moduli[i].get());
+    mpz_divexact(remainders[i].get(), remainders[i].get(), moduli[i].get());
+    mpz_gcd(out[i].get(), remainders[i].get(), moduli[i].get());
   });
   return out;
 }

@@ -15,11 +15,14 @@
 // per-signature verdict can only know the moduli known when the key is met. The design: every
 // modulus from the --keys and --dns-zone files and --known-moduli is collected before the scan and
 // batch GCD runs over them once (AddRecord, AddKnownModulus, then Prepare); a key met later (live
-// DNS) is checked against the product of that set (one division). At the end of the run,
-// LateFindings runs batch GCD over the keys met that were not known before, which finds live keys
-// that share a prime only with each other, and adds what the upfront pass and the per-key checks
-// already found; those go to the run summary (and `keys audit` over a --dns-record snapshot gives
-// them per key). The upfront set is never run through batch GCD twice.
+// DNS) is checked against the product of that set (one division), and against the running product
+// of the keys met before it in the run that were not upfront (one division and one
+// multiplication, for the first 1,024 such keys), so the second key of a pair both first met live
+// is flagged in its own verdict, and the first key's verdict from then on. At the end of the run,
+// LateFindings runs batch GCD over the keys met that were not known before and adds what the
+// upfront pass and the per-key checks already found; those go to the run summary, which names the
+// first key of such a pair, whose earlier records could not (and `keys audit` over a --dns-record
+// snapshot gives them per key). The upfront set is never run through batch GCD twice.
 #pragma once
 
 #include <map>
@@ -84,9 +87,11 @@ class KeyTrust {
   struct Modulus {
     BigInt n;
     std::set<std::string> labels;
+    bool record = false;  // from a key record (may be met), not only from --known-moduli
   };
   std::string UpfrontLabels(size_t index) const;
   std::vector<size_t> PartnersOf(const BigInt& n) const;  // upfront moduli sharing a prime with n
+  std::vector<size_t> PairwisePartners(const BigInt& n) const;  // the same, one gcd each
   // The verdict; `partners` receives the upfront moduli sharing a prime with the key's modulus.
   KeyTrustVerdict Judge(const PublicKeyFacts& facts, std::vector<size_t>* partners) const;
 
@@ -109,7 +114,21 @@ class KeyTrust {
   std::map<BigInt, std::set<std::string>> met_;  // modulus -> names met at
   // Moduli met that were not upfront -> the upfront moduli they share a prime with (from Judge).
   std::map<BigInt, std::vector<size_t>> met_new_partners_;
+  // Moduli met that were only in --known-moduli (upfront index) -> the upfront moduli they share a
+  // prime with (from Judge).
+  std::map<size_t, std::vector<size_t>> met_known_partners_;
   std::map<std::string, Seen, std::less<>> seen_;
+  // The keys met that were not upfront, in the order met, and the product of their moduli.
+  struct Running {
+    BigInt modulus;
+    std::string record;  // key into seen_
+    std::string label;   // the name it was first met at
+  };
+  // Flags `seen` (just added for `record`, met at `label`) and the earlier keys of running_ that
+  // share a prime with it, then adds it to the running product. Called with mu_ held.
+  void CheckAgainstMetSoFar(const std::string& record, std::string_view label, Seen* seen);
+  std::vector<Running> running_;
+  BigInt running_product_;
 };
 
 }  // namespace mv

@@ -11,15 +11,16 @@
 namespace mv {
 
 void KeyUsageLog::Note(std::string_view domain, std::string_view selector, std::string_view record,
-                       int64_t time) {
+                       int64_t time, bool verified) {
   std::string d(domain);
   for (char& c : d) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, added] =
-      keys_.try_emplace({d, std::string(selector), std::string(record)}, Seen{time, time});
+  auto [it, added] = keys_.try_emplace({d, std::string(selector), std::string(record)},
+                                       Seen{time, time, verified});
   if (!added) {
     it->second.first = std::min(it->second.first, time);
     it->second.last = std::max(it->second.last, time);
+    it->second.verified = it->second.verified || verified;
   }
 }
 
@@ -40,6 +41,7 @@ std::string KeyUsageLog::ToJson() const {
     w.Field("firstSeenAt", FormatArchiveTime(seen.first));
     w.Field("lastSeenAt", FormatArchiveTime(seen.last));
     w.Field("value", record);
+    w.Field("verified", seen.verified);
     w.EndObject();
   }
   w.EndArray();

@@ -2,6 +2,8 @@
 // key-trust verdict of every key found (keytrust/key_trust.h), whether a key from an archive was
 // used inside the window the archive saw it published, and the log of keys used for
 // `keys export`. None of it changes a result.
+#include <ctime>
+
 #include "report/mail_date.h"
 #include "verify/auth_check.h"
 
@@ -64,16 +66,29 @@ void AuthCheck::AnnotateKeys(const HeaderIndex& headers, std::vector<DkimResult>
       if (r.result == DkimResultCode::kPass && !inside)
         record->Count("dkim.pass_key_outside_window");
     }
-    if (options_.key_usage != nullptr && r.result == DkimResultCode::kPass) {
-      options_.key_usage->Note(r.d, r.s, r.key->record, signed_at);
+    if (options_.key_usage != nullptr) {
+      options_.key_usage->Note(r.d, r.s, r.key->record, signed_at,
+                               r.result == DkimResultCode::kPass);
     }
   }
-  if (options_.key_trust == nullptr) return;
+  if (options_.key_trust == nullptr && options_.key_usage == nullptr) return;
   for (ArcHop& hop : arc->hops) {
     for (ArcSignatureCheck* c : {&hop.seal, &hop.message_signature}) {
       if (c->key == nullptr) continue;
-      Judge(options_.key_trust, c->s + "._domainkey." + c->d, c);
-      if (c->pass && c->key_trust != "ok") record->Count("arc.pass_untrusted_key");
+      if (options_.key_trust != nullptr) {
+        Judge(options_.key_trust, c->s + "._domainkey." + c->d, c);
+        if (c->pass && c->key_trust != "ok") record->Count("arc.pass_untrusted_key");
+      }
+      if (options_.key_usage != nullptr) {
+        // ARC sets carry no t= that the check keeps: the receive time stands for it.
+        if (!received_read) {
+          received = ReceiveTime(headers);
+          received_read = true;
+        }
+        options_.key_usage->Note(c->d, c->s, c->key->record,
+                                 received.value_or(static_cast<int64_t>(std::time(nullptr))),
+                                 c->pass);
+      }
     }
   }
 }

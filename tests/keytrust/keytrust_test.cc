@@ -113,6 +113,42 @@ TEST(BatchGcd, SmallSetsAndOddCounts) {
   EXPECT_EQ(g[2], Times(p, r));  // both primes shared: the caller asks SharedPrimePartners
 }
 
+// Moduli that take part only as partners (--known-moduli) enter as the product `outside`: a
+// modulus sharing a prime with one of them, or with another modulus of the set, is found; the
+// same sets through the plain two-tree path give the same answers. Odd sizes exercise the
+// carried-up nodes of the remainder tree.
+TEST(BatchGcd, OutsideProductTakesPartAsPartners) {
+  Primes rng(31);
+  std::vector<BigInt> outside_moduli, moduli;
+  for (int i = 0; i < 301; ++i) outside_moduli.push_back(Times(rng.Next(256), rng.Next(256)));
+  for (int i = 0; i < 257; ++i) moduli.push_back(Times(rng.Next(256), rng.Next(256)));
+  const BigInt p = rng.Next(256), q = rng.Next(256);
+  outside_moduli[150] = Times(p, rng.Next(256));
+  moduli[0] = Times(p, rng.Next(256));    // shares with an outside modulus
+  moduli[100] = Times(q, rng.Next(256));  // and a pair inside the set
+  moduli[256] = Times(q, rng.Next(256));
+  const BigInt outside = Product(outside_moduli);
+  BigInt product;
+  const std::vector<BigInt> gcds = BatchGcd(moduli, &product, &outside);
+  EXPECT_EQ(product, Product(moduli));
+  std::set<size_t> flagged;
+  for (size_t i = 0; i < gcds.size(); ++i) {
+    if (mpz_cmp_ui(gcds[i].get(), 1) > 0) flagged.insert(i);
+  }
+  EXPECT_EQ(flagged, (std::set<size_t>{0, 100, 256}));
+  EXPECT_EQ(gcds[0], p);
+  EXPECT_EQ(gcds[100], q);
+  // The same answers as one batch GCD over everything, for the moduli of the set.
+  std::vector<BigInt> all = moduli;
+  all.insert(all.end(), outside_moduli.begin(), outside_moduli.end());
+  const std::vector<BigInt> together = BatchGcd(all);
+  for (size_t i = 0; i < moduli.size(); ++i) EXPECT_EQ(gcds[i], together[i]) << i;
+  // One modulus and an outside product: a single gcd.
+  const std::vector<BigInt> single =
+      BatchGcd(std::span<const BigInt>(moduli).first(1), nullptr, &outside);
+  EXPECT_EQ(single[0], p);
+}
+
 TEST(Roca, StructuredModulusHasTheFingerprintOrdinaryOnesDoNot) {
   Primes rng(2017);
   EXPECT_TRUE(HasRocaFingerprint(Times(RocaPrime(&rng, 512), RocaPrime(&rng, 512))));
@@ -260,13 +296,27 @@ TEST(KeyTrust, KnownModulusSharingAPrimeFlagsAKeyMetLater) {
   EXPECT_NE(v.findings[0].detail.find("other-run.txt:1"), std::string::npos)
       << v.findings[0].detail;
 
-  // Two keys met in the scan sharing a prime only with each other: the per-signature verdict
-  // cannot know (neither was known before), the end-of-run batch GCD reports both.
+  // Two keys met in the scan sharing a prime only with each other: the first one's verdict
+  // cannot know when it is met; the second is checked against the running product of the keys
+  // met so far and names the first; from then on the first key's verdict names the second; the
+  // end-of-run batch GCD reports both.
   const BigInt p = rng.Next(520);
   const DkimKeyParse a = KeyFor(Times(p, rng.Next(520)));
   const DkimKeyParse b = KeyFor(Times(p, rng.Next(520)));
+  const DkimKeyParse c = KeyFor(Times(rng.Next(520), rng.Next(520)));
   EXPECT_EQ(trust.Assess(*a.key, "a._domainkey.example.net").worst, KeyTrustKind::kOk);
-  EXPECT_EQ(trust.Assess(*b.key, "b._domainkey.example.net").worst, KeyTrustKind::kOk);
+  EXPECT_EQ(trust.Assess(*c.key, "c._domainkey.example.net").worst, KeyTrustKind::kOk);
+  const KeyTrustVerdict second = trust.Assess(*b.key, "b._domainkey.example.net");
+  EXPECT_EQ(second.worst, KeyTrustKind::kSharedPrime);
+  ASSERT_EQ(second.findings.size(), 1u);
+  EXPECT_NE(second.findings[0].detail.find("a._domainkey.example.net (met earlier in this run)"),
+            std::string::npos)
+      << second.findings[0].detail;
+  const KeyTrustVerdict first_again = trust.Assess(*a.key, "a._domainkey.example.net");
+  EXPECT_EQ(first_again.worst, KeyTrustKind::kSharedPrime);
+  EXPECT_NE(first_again.findings[0].detail.find("b._domainkey.example.net (met later"),
+            std::string::npos);
+  EXPECT_EQ(trust.Assess(*c.key, "c._domainkey.example.net").worst, KeyTrustKind::kOk);
   std::vector<std::string> late = trust.LateFindings();
   std::sort(late.begin(), late.end());
   EXPECT_EQ(late, (std::vector<std::string>{
@@ -303,6 +353,40 @@ TEST(KeyTrust, LateFindingsPairAnUpfrontKeyMetWithANewOne) {
                       "u._domainkey.example.org",
                       "snapshot.zone = u._domainkey.example.org shares a prime with "
                       "f._domainkey.example.org"}));
+}
+
+// --known-moduli take part only through their product (Prepare): a key record sharing a prime
+// with one is still flagged, and so is the known modulus when a signature uses it, with both
+// named at the end of the run.
+TEST(KeyTrust, KnownModuliAreOnlyPartnersButAreJudgedWhenMet) {
+  Primes rng(41);
+  const BigInt p = rng.Next(520);
+  const BigInt known = Times(p, rng.Next(520));
+  const DkimKeyParse record = KeyFor(Times(p, rng.Next(520)));
+  const DkimKeyParse known_key = KeyFor(known);
+  ASSERT_NE(record.key, nullptr);
+  ASSERT_NE(known_key.key, nullptr);
+  KeyTrust trust;
+  trust.AddKnownModulus(known, "known.txt:1");
+  for (int i = 0; i < 9; ++i) trust.AddKnownModulus(Times(rng.Next(520), rng.Next(520)), "x");
+  trust.AddRecord("r._domainkey.example.org", record.key->record);
+  trust.AddRecord("o._domainkey.example.org",
+                  KeyFor(Times(rng.Next(520), rng.Next(520))).key->record);
+  trust.Prepare();
+  const KeyTrustVerdict rv = trust.Assess(*record.key, "r._domainkey.example.org");
+  ASSERT_EQ(rv.worst, KeyTrustKind::kSharedPrime);
+  EXPECT_NE(rv.findings[0].detail.find("known.txt:1"), std::string::npos) << rv.findings[0].detail;
+  const KeyTrustVerdict kv = trust.Assess(*known_key.key, "k._domainkey.example.org");
+  ASSERT_EQ(kv.worst, KeyTrustKind::kSharedPrime);
+  EXPECT_NE(kv.findings[0].detail.find("r._domainkey.example.org"), std::string::npos)
+      << kv.findings[0].detail;
+  std::vector<std::string> late = trust.LateFindings();
+  std::sort(late.begin(), late.end());
+  EXPECT_EQ(late,
+            (std::vector<std::string>{"k._domainkey.example.org = known.txt:1 shares a prime with "
+                                      "r._domainkey.example.org",
+                                      "r._domainkey.example.org shares a prime with "
+                                      "k._domainkey.example.org = known.txt:1"}));
 }
 
 // Prepare takes the product of the upfront moduli from the product tree: a key met later is

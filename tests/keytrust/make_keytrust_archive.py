@@ -18,13 +18,17 @@ Usage: make_keytrust_archive.py OUTDIR RFC6376_TXT
 Writes OUTDIR/archive.mbox (one message per key, selector = key id, d=trust.example),
 OUTDIR/dns.zone (every key's record) and OUTDIR/expected.tsv ("SELECTOR<TAB>KEY_TRUST").
 
-For key archives it also writes OUTDIR/window.json, a zk-email style archive holding one key
+OUTDIR/failing.mbox holds one message whose body changed after dkimpy signed it with the key
+"tampered" (in dns.zone too). For key archives it also writes OUTDIR/window.json, a zk-email style archive holding one key
 (selector "hist" at archive.example) seen from 2019-01-01 to 2021-12-31, OUTDIR/window.mbox with
-two messages signed with it in June 2020 and June 2023, and OUTDIR/empty.zone. OUTDIR/arc.mbox
+two messages signed with it in June 2020 and June 2023, OUTDIR/window-no-t.mbox the same two
+signed without t= (openssl dgst, simple/simple), OUTDIR/window.csv the archive as CSV, and
+OUTDIR/empty.zone. OUTDIR/arc.mbox
 holds one message ARC-sealed (dkimpy arc_sign) by lists.trust.example with the RFC 6376 key.
 """
 import json
 import base64
+import hashlib
 import os
 import random
 import subprocess
@@ -141,6 +145,28 @@ def sign(msg, selector, domain, pem, when):
     return sig + msg
 
 
+def sign_without_t(msg, selector, domain, pem):
+    """A DKIM-Signature with no t= (dkimpy always writes one): c=simple/simple, rsa-sha256, the
+    RSA signature made by `openssl dgst -sign` over the RFC 6376 3.7 input."""
+    head, body = msg.split(b"\r\n\r\n", 1)
+    body = body.rstrip(b"\r\n") + b"\r\n"  # simple body: no trailing empty lines
+    bh = base64.b64encode(hashlib.sha256(body).digest())
+    fields = {}
+    for line in head.split(b"\r\n"):
+        name = line.split(b":", 1)[0].lower()
+        fields.setdefault(name, line)
+    names = [b"from", b"to", b"subject", b"date"]
+    sig = (b"DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=" + domain.encode() +
+           b"; s=" + selector.encode() + b"; h=From:To:Subject:Date; bh=" + bh + b"; b=")
+    signed = b"".join(fields[n] + b"\r\n" for n in names) + sig
+    key_file = os.path.join(OUT, selector + "-signing.pem")
+    with open(key_file, "wb") as f:
+        f.write(pem)
+    b = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key_file, "-binary"], input=signed,
+                       check=True, capture_output=True).stdout
+    return sig + base64.b64encode(b) + b"\r\n" + msg
+
+
 def txt_strings(record):
     return " ".join('"%s"' % record[i:i + 255] for i in range(0, len(record), 255))
 
@@ -158,8 +184,13 @@ def rfc6376_key(path):
     return ("\n".join(lines) + "\n").encode()
 
 
+OUT = None
+
+
 def main():
+    global OUT
     out, rfc6376 = sys.argv[1], sys.argv[2]
+    OUT = out
     os.makedirs(out, exist_ok=True)
     rng = random.Random(6376)
     shared = openssl_prime(1024)
@@ -204,6 +235,30 @@ def main():
         json.dump([{"domain": "archive.example", "selector": "hist",
                     "firstSeenAt": "2019-01-01T00:00:00.000Z",
                     "lastSeenAt": "2021-12-31T00:00:00.000Z", "value": public_record(hist)}], f)
+    # The same key and dates, signatures without t=: the window is judged by the receive time.
+    with open(os.path.join(out, "window-no-t.mbox"), "wb") as mbox:
+        for t in (1590969600, 1685577600):
+            date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(t)).encode()
+            signed = sign_without_t(message("hist", date, t), "hist", "archive.example", hist)
+            mbox.write(b"From sender@archive.example Mon Jan  1 00:00:00 2024\n")
+            mbox.write(signed.replace(b"\r\n", b"\n") + b"\n")
+    with open(os.path.join(out, "window.csv"), "w") as f:
+        f.write("domain,selector,firstSeenAt,lastSeenAt,value\r\n")
+        f.write('archive.example,hist,2019-01-01T00:00:00.000Z,1640908800,"%s"\r\n'
+                % public_record(hist))
+    # A key whose only signature fails (the body changed after signing): keys export lists it
+    # with "verified": false. Its record is in dns.zone, its message in failing.mbox.
+    tampered = openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048")
+    t = when + 7200
+    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(t)).encode()
+    signed = sign(message("tampered", date, t), "tampered", "trust.example", tampered, t)
+    with open(os.path.join(out, "failing.mbox"), "wb") as mbox:
+        mbox.write(b"From sender@trust.example Mon Jan  1 00:00:00 2024\n")
+        mbox.write(signed.replace(b"\r\n", b"\n").replace(b"This message", b"This mess4ge") +
+                   b"\n")
+    with open(os.path.join(out, "dns.zone"), "a") as zone:
+        zone.write("tampered._domainkey.trust.example. IN TXT %s\n"
+                   % txt_strings(public_record(tampered)))
     rfc_pem = keys[5][1]
     t = when + 3600
     date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(t)).encode()
