@@ -85,10 +85,12 @@ void Generate(const std::string& path, uint64_t size) {
 std::string g_path;
 uint64_t g_size = 0;
 
-void BM_MboxSplitFile(benchmark::State& state, mv::MboxVariant variant, bool map) {
+void BM_MboxSplitFile(benchmark::State& state, mv::MboxVariant variant, bool map,
+                      size_t index_windows_from = mv::ArchiveOptions{}.index_windows_from) {
   mv::ArchiveOptions options;
   options.mbox_variant = variant;
   options.map_files = map;
+  options.index_windows_from = index_windows_from;
   uint64_t messages = 0;
   for (auto _ : state) {
     mv::ArchiveReader reader({mv::InputSpec{g_path}}, options);
@@ -100,6 +102,9 @@ void BM_MboxSplitFile(benchmark::State& state, mv::MboxVariant variant, bool map
   state.counters["messages"] = static_cast<double>(messages);
 }
 // The default for a regular file: mmap windows (ArchiveOptions::map_files).
+// The same with the reader scanning alone (no LineStartIndex): what the serial stage cost before.
+BENCHMARK_CAPTURE(BM_MboxSplitFile, auto_reader_scans, mv::MboxVariant::kAuto, true, SIZE_MAX)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_MboxSplitFile, auto, mv::MboxVariant::kAuto, true)
     -> Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_MboxSplitFile, mboxrd, mv::MboxVariant::kMboxrd, true)

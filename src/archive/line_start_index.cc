@@ -41,6 +41,10 @@ void ScanBlock(const char* data, size_t len, size_t begin, size_t stop, uint64_t
 
 }  // namespace
 
+bool LineStartIndex::ThreadsToShare() {
+  return tbb::this_task_arena::max_concurrency() > 1;
+}
+
 void LineStartIndex::Build(const char* data, size_t len, uint64_t base) {
   offsets_.clear();
   const size_t blocks = (len + kBlock - 1) / kBlock;

@@ -22,6 +22,10 @@ class LineStartIndex {
  public:
   static constexpr uint64_t kNone = UINT64_MAX;
 
+  // Whether indexing can pay off here: the calling thread's arena has more than one thread. With
+  // one, the reader would do the same scan plus the index (measured +17% on bench_archive).
+  static bool ThreadsToShare();
+
   // Indexes the window [data, data + len), whose first byte is at stream offset `base`.
   void Build(const char* data, size_t len, uint64_t base);
   void Clear() { offsets_.clear(); }

@@ -230,7 +230,9 @@ bool MboxSplitter::MapWindow(uint64_t keep_from) {
   base_ = keep_from;
   len_ = static_cast<size_t>(until - keep_from);
   if (until == file_size_) eof_ = true;
-  indexed_ = len_ >= options_.index_windows_from;
+  // 0 forces the index (tests); otherwise only large windows, and only when threads can share it.
+  indexed_ = options_.index_windows_from == 0 ||
+             (len_ >= options_.index_windows_from && LineStartIndex::ThreadsToShare());
   if (indexed_) {
     index_.Build(data_, len_, base_);
   } else {
