@@ -10,6 +10,7 @@
 #include "cli/recover_command.h"
 #include "cli/scaleout_commands.h"
 #include "cli/scan_command.h"
+#include "mailverify/verifier.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
       std::fputs(mv::HelpText().c_str(), stdout);
       return 0;
     case mv::Options::Command::kVersion:
-      std::printf("mailverify %s\n", MV_VERSION);
+      std::fputs(mv::VersionReport().c_str(), stdout);  // version, commit, library versions
       return 0;
     case mv::Options::Command::kScan:
       return options->scaleout.plan.empty() ? mv::RunScan(*options) : mv::RunPlannedScan(*options);
