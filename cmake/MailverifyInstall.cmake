@@ -5,7 +5,13 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS mailverify RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES ${PROJECT_SOURCE_DIR}/docs/mailverify.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# Man pages are installed compressed (Debian policy 12.1); -n keeps the bytes reproducible.
+add_custom_command(OUTPUT ${PROJECT_BINARY_DIR}/mailverify.1.gz
+                   COMMAND sh -c "gzip -9nc '${PROJECT_SOURCE_DIR}/docs/mailverify.1' > mailverify.1.gz"
+                   WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
+                   DEPENDS ${PROJECT_SOURCE_DIR}/docs/mailverify.1 VERBATIM)
+add_custom_target(mailverify_man_gz ALL DEPENDS ${PROJECT_BINARY_DIR}/mailverify.1.gz)
+install(FILES ${PROJECT_BINARY_DIR}/mailverify.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 install(TARGETS mailverify_lib ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
 install(FILES ${PROJECT_SOURCE_DIR}/include/mailverify/mailverify.h
