@@ -28,12 +28,15 @@ std::string HostName() {
   return name;
 }
 
-// The shipped list of published private keys: next to the running program's prefix (as the
-// command finds it), else where this library was installed, else the source tree's copy.
+// The shipped list of published private keys: next to the running program's prefix, or the
+// source tree's copy (as the command finds it), else where this library was configured to be
+// installed, else where the Debian package or a default `cmake --install` puts it.
 std::string ShippedCompromisedKeys() {
   std::error_code ec;
   for (const std::string& path :
-       {DefaultCompromisedKeysFile(), std::string(MV_INSTALL_DATA_DIR "/compromised-keys.txt")}) {
+       {DefaultCompromisedKeysFile(), std::string(MV_INSTALL_DATA_DIR "/compromised-keys.txt"),
+        std::string("/usr/share/mailverify/compromised-keys.txt"),
+        std::string("/usr/local/share/mailverify/compromised-keys.txt")}) {
     if (std::filesystem::exists(path, ec)) return path;
   }
   return "";

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mailverify/mailverify.h"
@@ -137,6 +138,24 @@ TEST(Verifier, RecordIsTheOneTheScanWrites) {
     ASSERT_NE(b, std::string::npos);
     EXPECT_EQ(ours.substr(a), lines[i].substr(b)) << "message " << i;
   }
+}
+
+TEST(Verifier, ThreadsSharingOneVerifierGetTheSameRecords) {
+  const std::vector<std::string> messages = SplitMbox(ReadFile(kCorpus + "/sample.mbox"));
+  std::unique_ptr<mv::Verifier> verifier = CorpusVerifier();
+  ASSERT_NE(verifier, nullptr);
+  std::vector<std::string> alone;
+  for (const std::string& m : messages) alone.push_back(verifier->Verify(m).json);
+  std::vector<std::string> shared(messages.size());
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = t; i < messages.size(); i += 4)
+        shared[i] = verifier->Verify(messages[i]).json;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (size_t i = 0; i < messages.size(); ++i) EXPECT_EQ(shared[i], alone[i]) << i;
 }
 
 TEST(Verifier, AlteredBodyFailsItsSignature) {
