@@ -7,7 +7,8 @@
 namespace mv {
 
 // How message boundaries and "From " quoting in an mbox are read.
-//  kAuto    (default) separators are "From " lines after an empty line; a message whose
+//  kAuto    (default) separators are "From " lines after an empty line or that look like a
+//           postmark (mbox_postmark.h); a message whose
 //           Content-Length header makes its body end exactly on the next "From " line (or on EOF)
 //           is cut there and handed on as stored (mboxcl2); any other message is un-quoted the
 //           mboxrd way (a line /^>+From / loses one '>'). A Content-Length that matches the stored
@@ -42,6 +43,10 @@ struct ArchiveOptions {
   // and truncates an mbox in place) does not end the process: see mapped_window.h. False reads
   // every input with read(2) (--no-mmap; tests compare the two paths).
   bool map_files = true;
+  // A mapped window at least this long is scanned for separator candidates by all threads at
+  // once (line_start_index.h) instead of by the reader alone. 0 indexes every window (tests
+  // compare both ways), SIZE_MAX none. Windows only exist for mapped files (map_files).
+  size_t index_windows_from = size_t{1} << 20;
   // A message (or single-message file) larger than this is not held in memory: it is skipped and
   // handed on as a record with `read_error` set and empty bytes. A message longer than a chunk
   // gets its own buffer, grown by doubling up to max_message_size + chunk_size / 4, so the peak

@@ -27,7 +27,9 @@
 // (mapped_window.h).
 //
 // mbox conventions (see ArchiveOptions for the dialects): a message starts after a "From " line
-// that is at the start of the file or follows an empty line; that "From " line is not part of the
+// that is at the start of the file (after a UTF-8 byte order mark, if any), follows an empty
+// line, or looks like a postmark wherever it stands ("From - ...", "From sender <asctime date>";
+// mbox_postmark.h, which says why); that "From " line is not part of the
 // message, and neither is the one empty line (LF or CRLF) in front of the next "From " line or at
 // the end of the file, which the mbox writer added (as Python's mailbox and mutt read it).
 // Provenance: `offset` is where the "From " line starts, `size` the stored bytes after it (before

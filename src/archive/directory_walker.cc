@@ -88,16 +88,17 @@ std::string Join(const std::string& a, const std::string& b) {
 }  // namespace
 
 bool DirectoryWalker::IsMaildir(const std::string& dir) {
-  if (!IsDirectory(dir + "/new")) return false;
-  if (IsDirectory(dir + "/cur")) return true;
-  // Only new/ (a copy that lost its empty cur/ and tmp/, as git does): still a Maildir when
-  // nothing else is there.
+  const bool has_new = IsDirectory(dir + "/new"), has_cur = IsDirectory(dir + "/cur");
+  if (has_new && has_cur) return true;
+  if (!has_new && !has_cur) return false;
+  // Only new/ or only cur/ (a copy that lost its empty folders, as git does; notmuch's test
+  // corpora keep only cur/): still a Maildir when nothing else is there.
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return false;
   bool only_maildir_entries = true;
   while (struct dirent* e = ::readdir(d)) {
     const std::string_view name = e->d_name;
-    if (name != "." && name != ".." && name != "new" && name != "tmp") {
+    if (name != "." && name != ".." && name != "new" && name != "cur" && name != "tmp") {
       only_maildir_entries = false;
       break;
     }

@@ -43,13 +43,16 @@ void FileReader::StartStoreFacts(RawMessage* out, std::string_view content_forma
   out->store_warning.clear();
 }
 
-void FileReader::InputError(RawMessage* out, const std::string& reason) {
+void FileReader::InputError(RawMessage* out, const std::string& reason,
+                            std::string_view content_format) {
   out->buffer.reset();
   out->bytes = {};
   out->provenance.source = path_;
   out->provenance.index = index_;
   out->provenance.offset = 0;
   out->provenance.size = 0;
+  out->provenance.source_format =
+      store_format_.empty() ? std::string(content_format) : store_format_;
   out->read_error = path_ + ": " + reason;
   out->store_warning.clear();
   out->input_error = true;
@@ -61,14 +64,14 @@ bool FileReader::Open(RawMessage* out) {
   opened_ = true;
   Result<OpenedSource> opened = OpenByteSource(path_, options_.stdin_fd);
   if (!opened.ok()) {
-    InputError(out, opened.error());
+    InputError(out, opened.error(), "");
     return true;
   }
   source_ = std::move(opened->source);
-  head_.resize(5);
+  head_.resize(8);  // "From " or, from some Windows tools, a UTF-8 byte order mark and "From "
   Result<size_t> got = ReadFully(source_.get(), head_.data(), head_.size());
   if (!got.ok()) {
-    InputError(out, got.error());
+    InputError(out, got.error(), "");
     return true;
   }
   head_.resize(*got);
@@ -80,7 +83,9 @@ bool FileReader::Open(RawMessage* out) {
   if (!maildir_message_) {
     switch (options_.file_format) {
       case FileFormat::kAuto:
-        mbox = head_ == "From ";
+        mbox = head_.starts_with("From ") || head_ ==
+                                                 "\xEF\xBB\xBF"
+                                                 "From ";
         break;
       case FileFormat::kMbox:
         mbox = true;
@@ -158,7 +163,7 @@ bool FileReader::ReadSingleMessage(RawMessage* out) {
     }
     Result<size_t> r = source_->Read(buf.get() + len, cap - len);
     if (!r.ok()) {
-      InputError(out, r.error() + " (the message is incomplete and is not handed on)");
+      InputError(out, r.error() + " (the message is incomplete and is not handed on)", "eml");
       return true;
     }
     if (*r == 0) break;

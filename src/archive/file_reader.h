@@ -35,7 +35,9 @@ class FileReader {
  private:
   bool Open(RawMessage* out);
   bool ReadSingleMessage(RawMessage* out);
-  void InputError(RawMessage* out, const std::string& reason);
+  // `content_format` is what the bytes were detected as ("" before detection); the store's own
+  // format, when the directory walk named one, comes first.
+  void InputError(RawMessage* out, const std::string& reason, std::string_view content_format);
   // Resets the store facts of a reused `out` and sets those every message of this file shares.
   void StartStoreFacts(RawMessage* out, std::string_view content_format) const;
 

@@ -10,6 +10,7 @@
 
 #include "archive/line_start_scan.h"
 #include "archive/mapped_window.h"
+#include "archive/mbox_postmark.h"
 
 namespace mv {
 
@@ -21,6 +22,9 @@ constexpr uint64_t kLookBack = 2;
 bool StartsWithFrom(const char* p) {
   return std::memcmp(p, "From ", 5) == 0;
 }
+
+// A UTF-8 byte order mark some Windows tools write in front of the first "From " line.
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 }  // namespace
 
@@ -107,6 +111,26 @@ bool MboxSplitter::LineIsEmpty(uint64_t nl) const {
   if (c == '\n') return true;
   if (c != '\r') return false;
   return nl - 1 == 0 || (nl - 2 >= base_ && *At(nl - 2) == '\n');
+}
+
+const char* MboxSplitter::FindCandidate(uint64_t scan, bool quotes) const {
+  if (indexed_) {
+    const uint64_t at = index_.Next(scan, End(), quotes, data_, base_);
+    return at == LineStartIndex::kNone ? nullptr : At(at);
+  }
+  return quotes ? FindLineStart<'F', '>'>(At(scan), At(End()))
+                : FindLineStart<'F'>(At(scan), At(End()));
+}
+
+MboxSplitter::Separator MboxSplitter::SeparatorAt(uint64_t nl) const {
+  if (LineIsEmpty(nl)) return Separator::kYes;
+  // Not after an empty line: a separator only if the whole line looks like a postmark.
+  const uint64_t line = nl + 1;
+  const size_t avail = static_cast<size_t>(std::min<uint64_t>(End() - line, kMaxPostmarkLine + 2));
+  const void* lf = std::memchr(At(line), '\n', avail);
+  size_t len = lf ? static_cast<size_t>(static_cast<const char*>(lf) - At(line)) : avail;
+  if (lf == nullptr && avail <= kMaxPostmarkLine && !eof_) return Separator::kNeedMore;
+  return LooksLikePostmark(std::string_view(At(line), len)) ? Separator::kYes : Separator::kNo;
 }
 
 bool MboxSplitter::ReadChunk(uint64_t keep_from) {
@@ -206,6 +230,12 @@ bool MboxSplitter::MapWindow(uint64_t keep_from) {
   base_ = keep_from;
   len_ = static_cast<size_t>(until - keep_from);
   if (until == file_size_) eof_ = true;
+  indexed_ = len_ >= options_.index_windows_from;
+  if (indexed_) {
+    index_.Build(data_, len_, base_);
+  } else {
+    index_.Clear();
+  }
   return true;
 }
 
@@ -240,14 +270,20 @@ MboxSplitter::Event MboxSplitter::Next(RawMessage* out) {
 bool MboxSplitter::FindFirst(RawMessage* out, Event* event) {
   state_ = State::kFinished;
   uint64_t found = kNone;
+  size_t bom = 0;
   if (begin_ == 0 && base_ == 0) {
-    while (len_ < 5 && Fill(0)) {
+    while (len_ < kBom.size() + 5 && Fill(0)) {
     }
-    if (len_ >= 5 && StartsWithFrom(At(0))) found = 0;
+    if (len_ >= 5 && StartsWithFrom(At(0))) {
+      found = 0;
+    } else if (len_ >= kBom.size() + 5 && std::string_view(At(0), kBom.size()) == kBom &&
+               StartsWithFrom(At(kBom.size()))) {
+      found = bom = kBom.size();
+    }
   }
   uint64_t scan = std::max(begin_ > 0 ? begin_ - 1 : 0, base_);
   while (found == kNone) {
-    const char* hit = scan + 2 <= End() ? FindLineStart<'F'>(At(scan), At(End())) : nullptr;
+    const char* hit = scan + 2 <= End() ? FindCandidate(scan, false) : nullptr;
     if (hit == nullptr) {
       scan = std::max(scan, End() > 0 ? End() - 1 : 0);
       if (!Fill(scan > kLookBack ? scan - kLookBack : 0)) break;
@@ -259,7 +295,15 @@ bool MboxSplitter::FindFirst(RawMessage* out, Event* event) {
       if (!Fill(nl > kLookBack ? nl - kLookBack : 0)) scan = nl + 1;
       continue;
     }
-    if (StartsWithFrom(hit + 1) && LineIsEmpty(nl)) found = nl + 1;
+    if (StartsWithFrom(hit + 1)) {
+      const Separator sep = SeparatorAt(nl);
+      if (sep == Separator::kNeedMore) {
+        scan = nl;
+        if (!Fill(nl > kLookBack ? nl - kLookBack : 0)) scan = nl + 1;
+        continue;
+      }
+      if (sep == Separator::kYes) found = nl + 1;
+    }
     scan = nl + 1;
   }
   if (found == kNone) {
@@ -277,7 +321,7 @@ bool MboxSplitter::FindFirst(RawMessage* out, Event* event) {
   if (found >= end_) return false;
   pos_ = found;
   state_ = State::kAtSeparator;
-  if (begin_ == 0 && found > 0) {
+  if (begin_ == 0 && found > bom) {
     *event = InputError(out, 0, found,
                         std::to_string(found) +
                             " bytes before the first \"From \" separator line are not a message");
@@ -331,8 +375,7 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
   for (;;) {
     const char* hit = nullptr;
     if (End() - scan >= 2) {
-      hit = unquote && !oversized ? FindLineStart<'F', '>'>(At(scan), At(End()))
-                                  : FindLineStart<'F'>(At(scan), At(End()));
+      hit = FindCandidate(scan, unquote && !oversized);
     }
     if (hit == nullptr) {
       scan = std::max(scan, End() > 0 ? End() - 1 : 0);
@@ -342,12 +385,16 @@ MboxSplitter::Event MboxSplitter::CutMessage(RawMessage* out) {
     }
     const uint64_t nl = Abs(hit);
     if (hit[1] == 'F') {
-      if (End() - nl >= 6) {
-        if (StartsWithFrom(hit + 1) && LineIsEmpty(nl)) {
-          next = nl + 1;
-          end_msg = *At(nl - 1) == '\r' ? nl - 1 : nl;  // drop the separating empty line
-          break;
-        }
+      const Separator sep = End() - nl < 6             ? Separator::kNeedMore
+                            : !StartsWithFrom(hit + 1) ? Separator::kNo
+                                                       : SeparatorAt(nl);
+      if (sep == Separator::kYes) {
+        next = nl + 1;
+        // Drop the separating empty line, if there is one (a postmark may follow text directly).
+        end_msg = !LineIsEmpty(nl) ? nl + 1 : *At(nl - 1) == '\r' ? nl - 1 : nl;
+        break;
+      }
+      if (sep == Separator::kNo) {
         scan = nl + 1;
         continue;
       }

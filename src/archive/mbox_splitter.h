@@ -8,10 +8,11 @@
 // private copy of that one message when it lies in a (read-only) window, so the common case costs
 // one pass over the bytes and no per-message allocation.
 //
-// Boundary rules (see archive_reader.h): a separator is a "From " line at offset 0 or after an
-// empty line; the separator line and the one empty line before the next separator (or before EOF)
-// are not part of a message. ArchiveOptions::mbox_variant decides Content-Length handling and
-// un-quoting.
+// Boundary rules (see archive_reader.h): a separator is a "From " line at offset 0 (after a UTF-8
+// byte order mark, if any), after an empty line, or anywhere when it looks like a postmark
+// (mbox_postmark.h); the separator line and the one empty line before the next separator (or
+// before EOF) are not part of a message. ArchiveOptions::mbox_variant decides Content-Length
+// handling and un-quoting.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 
 #include "archive/archive_options.h"
 #include "archive/byte_source.h"
+#include "archive/line_start_index.h"
 #include "message/raw_message.h"
 
 namespace mv {
@@ -59,6 +61,14 @@ class MboxSplitter {
   uint64_t End() const { return base_ + len_; }
   bool mapped() const { return map_fd_ >= 0; }
   bool LineIsEmpty(uint64_t newline) const;
+  // The first line feed in [scan, End() - 1) followed by 'F' (or '>' too, when `quotes`) that
+  // can start a separator or a quoted "From " line: from the window's LineStartIndex when it has
+  // one, else by scanning.
+  const char* FindCandidate(uint64_t scan, bool quotes) const;
+  enum class Separator { kYes, kNo, kNeedMore };
+  // Whether the "From " line after the line feed at `newline` starts a message (mbox_postmark.h);
+  // kNeedMore when the line runs past the visible bytes.
+  Separator SeparatorAt(uint64_t newline) const;
   // Makes the bytes from keep_from on (and more) visible; false when nothing new came.
   bool Fill(uint64_t keep_from) { return mapped() ? MapWindow(keep_from) : ReadChunk(keep_from); }
   bool ReadChunk(uint64_t keep_from);
@@ -86,6 +96,8 @@ class MboxSplitter {
   State state_ = State::kFindFirst;
   uint64_t pos_ = 0;              // stream offset of the next separator's "From "
   std::vector<uint64_t> quotes_;  // stream offsets of the '>' to drop (mboxrd), reused
+  LineStartIndex index_;          // of the mapped window, when indexed_
+  bool indexed_ = false;
 };
 
 // Parses the Content-Length header of the header block at the start of `message`. On success sets

@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS messages (
   date TEXT, date_raw TEXT, error TEXT, input_error INTEGER NOT NULL DEFAULT 0,
   dkim TEXT, spf TEXT, dmarc TEXT, arc TEXT,
   bounce INTEGER NOT NULL DEFAULT 0, bounce_recipient TEXT, bounce_action TEXT,
-  bounce_status TEXT);
+  bounce_status TEXT,
+  source_format TEXT, folder TEXT, uid INTEGER, uidvalidity INTEGER);
 CREATE INDEX IF NOT EXISTS messages_run ON messages(run_id);
 CREATE INDEX IF NOT EXISTS messages_from_domain_date ON messages(from_domain, date);
 CREATE INDEX IF NOT EXISTS messages_date ON messages(date);
@@ -81,7 +82,8 @@ CREATE TABLE IF NOT EXISTS keys (
 constexpr const char* kInsertMessage =
     "INSERT INTO messages (run_id, source, idx, offset, size, message_id, from_header, from_domain,"
     " subject, date, date_raw, error, input_error, dkim, spf, dmarc, arc, bounce, bounce_recipient,"
-    " bounce_action, bounce_status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " bounce_action, bounce_status, source_format, folder, uid, uidvalidity)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertSignature =
     "INSERT INTO signatures (message, position, d, s, a, c, i, l, t, x, result, reason, detail,"
     " key_bits, key_source, testing, expired, weak, future, key_trust, key_window) VALUES "
@@ -223,8 +225,9 @@ Result<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path) 
     }
   }
   if (Status s = store->Exec(kSchema); !s.ok()) return s;
-  // Databases written before key trust existed lack these columns; CREATE IF NOT EXISTS keeps the
-  // old table, so add them.
+  // Databases written before key trust (and before store provenance: source_format, folder, and
+  // IMAP's uid/uidvalidity) lack these columns; CREATE IF NOT EXISTS keeps the old table, so add
+  // them.
   struct Added {
     const char* table;
     const char* column;
@@ -232,7 +235,9 @@ Result<std::unique_ptr<ResultStore>> ResultStore::Open(const std::string& path) 
   };
   for (const Added& a :
        {Added{"signatures", "key_trust", "TEXT"}, Added{"signatures", "key_window", "TEXT"},
-        Added{"arc", "untrusted_key_passes", "INTEGER"}}) {
+        Added{"arc", "untrusted_key_passes", "INTEGER"}, Added{"messages", "source_format", "TEXT"},
+        Added{"messages", "folder", "TEXT"}, Added{"messages", "uid", "INTEGER"},
+        Added{"messages", "uidvalidity", "INTEGER"}}) {
     if (store->HasColumn(a.table, a.column)) continue;
     const std::string sql =
         std::string("ALTER TABLE ") + a.table + " ADD COLUMN " + a.column + " " + a.type;
@@ -362,6 +367,21 @@ Status ResultStore::AddRecord(const MessageRecord& r) {
       .JsonText(dsn["final_recipient"])
       .JsonText(dsn["action"])
       .JsonText(dsn["status"]);
+  // Where the message can be found again: an input error keeps only what it was taken for.
+  const Provenance& p = r.provenance;
+  st.message.TextOrNull(
+      text_or_null(p.source_format.empty() && r.input_error ? "unknown" : p.source_format));
+  st.message.TextOrNull(text_or_null(r.input_error ? std::string() : p.folder));
+  if (p.uid && !r.input_error) {
+    st.message.Int(*p.uid);
+  } else {
+    st.message.Null();
+  }
+  if (p.uidvalidity && !r.input_error) {
+    st.message.Int(*p.uidvalidity);
+  } else {
+    st.message.Null();
+  }
   if (Status s = st.message.Run(); !s.ok()) return s;
   const int64_t message = sqlite3_last_insert_rowid(db_);
 

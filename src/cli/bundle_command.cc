@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -52,6 +53,14 @@ void Replay(const std::string& bag_dir, const JsonValue& manifest, BagReport* re
     report->Fail("--replay: no usable data/manifest.json");
     return;
   }
+  // An IMAP mailbox is not a file the bag can point at: re-reading it would be another session on a
+  // server whose mailbox may have changed, so there is nothing to compare byte for byte.
+  for (const JsonValue& in : manifest["imap_inputs"].items()) {
+    report->Fail("--replay: " + in["url"].AsString() +
+                 " is an IMAP input and cannot be re-read offline; not replayed (the manifest's "
+                 "imap_inputs record the mailboxes, UIDVALIDITY and UID ranges read)");
+  }
+  if (!manifest["imap_inputs"].items().empty()) return;
   const std::string cwd = manifest["working_directory"].AsString();
   const std::string resolve_from = fs::is_directory(cwd) ? cwd : std::string();
   size_t inputs_ok = 0;
@@ -84,6 +93,20 @@ void Replay(const std::string& bag_dir, const JsonValue& manifest, BagReport* re
   std::error_code ec;
   for (const auto& key : fs::directory_iterator(abs_bag + "/" + bag::kKeysDir, ec)) {
     argv.insert(argv.end(), {"--keys", key.path().string()});
+  }
+  // Key trust files (DIR/NN/NAME), in the run's order: NN is the place on its command line.
+  const std::pair<const char*, const char*> trust[] = {
+      {bag::kCompromisedKeysDir, "--compromised-keys"}, {bag::kKnownModuliDir, "--known-moduli"}};
+  for (const auto& [dir, option] : trust) {
+    std::vector<std::pair<unsigned long, std::string>> files;
+    for (const auto& numbered : fs::directory_iterator(abs_bag + "/" + dir, ec)) {
+      const unsigned long place = std::strtoul(numbered.path().filename().c_str(), nullptr, 10);
+      for (const auto& f : fs::directory_iterator(numbered.path(), ec)) {
+        files.emplace_back(place, f.path().string());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& [place, f] : files) argv.insert(argv.end(), {option, f});
   }
   argv.push_back("--");
   for (const JsonValue& a : manifest["input_args"].items()) argv.push_back(a.AsString());

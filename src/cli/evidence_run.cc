@@ -9,6 +9,7 @@
 #include "evidence/build_info.h"
 #include "evidence/durable_file.h"
 #include "evidence/run_manifest.h"
+#include "keytrust/compromised_keys.h"
 #include "util/json_writer.h"
 
 namespace mv {
@@ -43,6 +44,23 @@ std::string BagKeyName(const std::string& path) {
     if (!plain) c = '_';
   }
   return name.empty() || name[0] == '.' ? "keys" + name : name;
+}
+
+// --compromised-keys / --known-moduli files into `dir`, each as NN/NAME: NN keeps the command
+// line's order (bundle verify --replay passes them in that order) and NAME is the file's own base
+// name, which records quote in a shared-prime finding ("moduli.txt:2"), so a replay says the same.
+Status CopyTrustFiles(const BagWriter& bag, const std::vector<std::string>& files,
+                      const char* dir) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string n = std::to_string(i + 1);
+    const std::string sub = std::string(dir) + (n.size() < 2 ? "/0" : "/") + n;
+    std::string name = std::filesystem::path(files[i]).filename().string();
+    if (name.empty() || name == "." || name == "..") name = "file";
+    Status st = bag.MakeDirectory(sub);
+    if (st.ok()) st = bag.CopyIn(files[i], sub + "/" + name);
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -83,6 +101,8 @@ std::string EffectiveOptionsJson(const Options& o) {
   strings("inputs", o.inputs);
   w.Field("output", o.output.empty() ? std::string("-") : o.output);
   w.Field("threads", o.threads);
+  w.Field("quiet", o.quiet);
+  w.Field("progress", o.progress);
   w.Field("format", o.format == Options::Format::kAuthResults ? "ar" : "jsonl");
   w.Key("at");
   if (o.at_received) {
@@ -99,6 +119,11 @@ std::string EffectiveOptionsJson(const Options& o) {
   strings("compromised_keys", o.compromised_keys_files);
   strings("known_moduli", o.known_moduli_files);
   w.Field("mmap", o.map_files);
+  // The password file's path only: its content is a secret and is neither read nor hashed here.
+  w.Field("imap_password_file", o.imap.password_file);
+  w.Field("imap_insecure", o.imap.insecure);
+  w.Field("imap_plaintext", o.imap.plaintext);
+  w.Field("imap_timeout", static_cast<int64_t>(o.imap.timeout_seconds));
   w.Field("max_header_bytes", static_cast<uint64_t>(o.header_limits.max_header_bytes));
   w.Field("max_header_fields", static_cast<uint64_t>(o.header_limits.max_fields));
   w.Field("max_h_names", static_cast<uint64_t>(o.max_signed_headers));
@@ -134,6 +159,7 @@ Result<std::unique_ptr<EvidenceRun>> EvidenceRun::Start(const Options& given) {
   auto run = std::unique_ptr<EvidenceRun>(new EvidenceRun());
   run->options_ = given;
   run->start_time_ = static_cast<int64_t>(std::time(nullptr));
+  run->imap_reads_ = std::make_unique<ImapReadLog>(given.inputs);
   const EvidenceOptions& ev = given.evidence;
   run->manifest_file_ = ev.manifest_file;
   if (ev.bundle_dir.empty() && (!ev.bundle_info.empty() || !ev.signing_key.empty())) {
@@ -154,6 +180,7 @@ Result<std::unique_ptr<EvidenceRun>> EvidenceRun::Start(const Options& given) {
   }
   if (o.authserv_id.empty()) o.authserv_id = HostName();
   for (const std::string& input : o.inputs) {
+    if (IsImapUrl(input)) continue;  // described by the records read (imap_reads)
     for (FileFacts& f : StatInput(input)) run->inputs_.push_back(std::move(f));
   }
   if (ev.bundle_dir.empty()) return run;
@@ -200,7 +227,13 @@ std::string EvidenceRun::ManifestText(const RunSummary& summary) {
   HashFacts(&inputs_);
   m.inputs = inputs_;
   for (const std::string& zone : options_.dns.zone_files) m.dns_zones.push_back(FactsOfFile(zone));
+  if (imap_reads_) m.imap_inputs = imap_reads_->reads();
   if (!options_.dns.keys_file.empty()) m.keys = FactsOfFile(options_.dns.keys_file);
+  m.default_compromised_keys = FactsOfFile(DefaultCompromisedKeysFile());
+  for (const std::string& f : options_.compromised_keys_files) {
+    m.compromised_keys.push_back(FactsOfFile(f));
+  }
+  for (const std::string& f : options_.known_moduli_files) m.known_moduli.push_back(FactsOfFile(f));
   if (!options_.dns.record_file.empty()) {
     m.dns_record = FactsOfFile(options_.dns.record_file);
     if (dns_record_in_bag_) m.dns_record->path = bag::kDnsEvidence;
@@ -237,6 +270,8 @@ Status EvidenceRun::Finish(const RunSummary& summary) {
                         std::string(bag::kKeysDir) + "/" + BagKeyName(o.dns.keys_file));
     }
   }
+  if (st.ok()) st = CopyTrustFiles(*bag_, o.compromised_keys_files, bag::kCompromisedKeysDir);
+  if (st.ok()) st = CopyTrustFiles(*bag_, o.known_moduli_files, bag::kKnownModuliDir);
   if (st.ok() && !o.html_file.empty()) st = bag_->CopyIn(o.html_file, bag::kReport);
   if (st.ok()) st = bag_->WriteFile(bag::kManifest, manifest);
   if (!st.ok()) return st;

@@ -12,6 +12,7 @@
 #include "cli/options.h"
 #include "evidence/bag_writer.h"
 #include "evidence/file_facts.h"
+#include "evidence/imap_read_log.h"
 #include "evidence/message_hash_check.h"
 #include "report/summary.h"
 #include "scaleout/sha256.h"
@@ -32,6 +33,11 @@ class EvidenceRun {
   }
   // Every byte of results written goes through this (null when no manifest is made).
   Sha256* results_hash() { return active() ? &results_hash_ : nullptr; }
+  // Every record written goes through this when there are IMAP inputs (null otherwise): the
+  // manifest's mailboxes, UIDVALIDITY and UID ranges are what the reader saw.
+  ImapReadLog* imap_reads() {
+    return active() && !imap_reads_->empty() ? imap_reads_.get() : nullptr;
+  }
 
   // After the run (results closed, DNS evidence flushed): manifest, then the bag. Not called when
   // the run failed, so that no bag looks complete.
@@ -52,6 +58,7 @@ class EvidenceRun {
   bool dns_record_in_bag_ = false;  // --dns-record was not given: recorded into the bag
   int64_t start_time_ = 0;
   std::vector<FileFacts> inputs_;  // stat at the start, hashed at the end
+  std::unique_ptr<ImapReadLog> imap_reads_;
 };
 
 // The effective options of a scan as a JSON object, for the manifest.

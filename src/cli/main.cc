@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "cli/bundle_command.h"
+#include "cli/command_help.h"
+#include "cli/completion.h"
 #include "cli/domains_command.h"
 #include "cli/keys_command.h"
 #include "cli/options.h"
@@ -22,8 +24,9 @@ int main(int argc, char** argv) {
   options->evidence.command_line.assign(argv, argv + argc);  // for the run manifest
   switch (options->command) {
     case mv::Options::Command::kHelp:
-      std::fputs(mv::HelpText().c_str(), stdout);
-      return 0;
+      return mv::RunHelp(*options);
+    case mv::Options::Command::kCompletion:
+      return mv::RunCompletion(*options);
     case mv::Options::Command::kVersion:
       std::fputs(mv::VersionReport().c_str(), stdout);  // version, commit, library versions
       return 0;

@@ -18,7 +18,13 @@ struct OptionSpec {
   const char* help;
   // Applies the option; `value` is empty for a flag. Returns a usage error for a bad value.
   Status (*apply)(std::string_view value, Options* options);
+  // The fixed values the option takes, space-separated, for shell completion (nullptr: free text).
+  // options_test checks that each one is accepted by `apply`.
+  const char* choices = nullptr;
 };
+
+// The general options (options.cc), for per-command help and completion.
+std::span<const OptionSpec> GeneralOptionSpecs();
 
 // The evidence options (--no-hash, --manifest, --bundle..., --pubkey, --tsa-ca, --replay).
 std::span<const OptionSpec> EvidenceOptionSpecs();

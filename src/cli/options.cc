@@ -3,6 +3,7 @@
 #include <charconv>
 #include <utility>
 
+#include "cli/command_help.h"
 #include "cli/option_spec.h"
 #include "imap/imap_url.h"
 #include "util/civil_date.h"
@@ -92,11 +93,11 @@ constexpr OptionSpec kOptions[] = {
      }},
     {"format", 0, "FORMAT",
      "jsonl (default): one JSON object per message; ar: one Authentication-Results header",
-     ParseFormat},
+     ParseFormat, "jsonl json ar"},
     {"at", 0, "TIME",
      "verification time for x=/t=: unix seconds, ISO 8601, 'received' (the store's receive time, "
      "else the topmost Received of each message) or 'now' (default)",
-     ParseAt},
+     ParseAt, "received now"},
     {"dmarc-rules", 0, "RULES",
      "rfc9989, rfc7489 or auto (default): auto judges each message by the DMARC RFC in force at "
      "its verification time (RFC 9989 from 2026-05-20)",
@@ -105,7 +106,8 @@ constexpr OptionSpec kOptions[] = {
        if (!choice.ok()) return choice.status();
        o->dmarc_rules = *choice;
        return Status::Ok();
-     }},
+     },
+     "auto rfc9989 rfc7489"},
     {"strict", 0, nullptr, "RFC 8301 strictly: rsa-sha1 and RSA keys under 1024 bits fail",
      [](std::string_view, Options* o) {
        o->strict = true;
@@ -137,7 +139,8 @@ constexpr OptionSpec kOptions[] = {
        }
        return Status::Error("--mbox-format wants auto, mboxrd, mboxo or mboxcl2, not '" +
                             std::string(v) + "'");
-     }},
+     },
+     "auto mboxrd mboxo mboxcl2"},
     {"no-mmap", 0, nullptr,
      "read uncompressed mbox files with read(2) instead of mapping them (about 2% more CPU)",
      [](std::string_view, Options* o) {
@@ -154,6 +157,12 @@ constexpr OptionSpec kOptions[] = {
      "IMAP inputs: accept any TLS certificate (default: verified against the system store)",
      [](std::string_view, Options* o) {
        o->imap.insecure = true;
+       return Status::Ok();
+     }},
+    {"imap-plaintext", 0, nullptr,
+     "IMAP inputs: read an imap:// server that offers no STARTTLS unencrypted (default: refused)",
+     [](std::string_view, Options* o) {
+       o->imap.plaintext = true;
        return Status::Ok();
      }},
     {"imap-timeout", 0, "SECONDS", "IMAP inputs: the longest wait for the server (default 60)",
@@ -315,7 +324,8 @@ constexpr OptionSpec kOptions[] = {
        return Status::Ok();
      }},
     {"progress", 0, nullptr,
-     "scan: progress lines every 2 s on stderr even when it is not a terminal",
+     "scan, recover-keys: plain progress lines on stderr even when it is not a terminal (scan: "
+     "every 2 s; recover-keys: per key name)",
      [](std::string_view, Options* o) {
        o->progress = true;
        return Status::Ok();
@@ -381,7 +391,9 @@ Status SetCommand(std::string_view word, Options* o) {
       {"recover-keys", Options::Command::kRecoverKeys},
       {"keygen", Options::Command::kKeygen},
       {"bundle", Options::Command::kBundle},
-      {"keys", Options::Command::kKeys}};
+      {"keys", Options::Command::kKeys},
+      {"help", Options::Command::kHelp},
+      {"completion", Options::Command::kCompletion}};
   for (const auto& [name, command] : kCommands) {
     if (word != name) continue;
     if (o->command == Options::Command::kScan) o->command = command;
@@ -399,6 +411,10 @@ const OptionSpec* FindShort(char c) {
 
 }  // namespace
 
+std::span<const OptionSpec> GeneralOptionSpecs() {
+  return kOptions;
+}
+
 Result<Options> ParseOptions(std::span<const std::string_view> args) {
   Options options;
   bool have_command = false;
@@ -410,6 +426,7 @@ Result<Options> ParseOptions(std::span<const std::string_view> args) {
       if (!have_command) {
         if (Status s = SetCommand(arg, &options); !s.ok()) return s;
         have_command = true;
+        options.command_word = std::string(arg);  // for `COMMAND --help`
       } else {
         options.inputs.emplace_back(arg);
       }
@@ -567,37 +584,12 @@ std::string HelpText() {
       "message per line. With --db the results are also appended to an SQLite database, with\n"
       "--html summarised in one self-contained HTML page; `domains` audits the SPF, DMARC, MX\n"
       "and DKIM keys of sender domains. Worked examples: man -l docs/mailverify.1.\n"
-      "\n"
-      "Options:\n";
+      "\n";
+  text += CommandListText();
+  text += "\nOptions (each command takes only some; see its --help):\n";
   std::vector<OptionSpec> specs(std::begin(kOptions), std::end(kOptions));
   specs.insert(specs.end() - 2, EvidenceOptionSpecs().begin(), EvidenceOptionSpecs().end());
-  for (const OptionSpec& spec : specs) {
-    std::string left = "  ";
-    left += spec.short_name != 0 ? std::string("-") + spec.short_name + ", " : "    ";
-    left += "--";
-    left += spec.name;
-    if (spec.value_name != nullptr) left += std::string(" ") + spec.value_name;
-    // The help column starts at 26; a longer option name gets its help on the next line, and
-    // help is wrapped at 100 columns so the table stays readable in a terminal.
-    text += left;
-    size_t column = left.size();
-    if (column >= 26) {
-      text += "\n";
-      column = 0;
-    }
-    for (std::string_view rest = spec.help; !rest.empty();) {
-      text.append(26 - column, ' ');
-      size_t cut = rest.size();
-      if (cut > 74) {
-        cut = rest.rfind(' ', 74);
-        if (cut == std::string_view::npos || cut == 0) cut = 74;
-      }
-      text.append(rest.substr(0, cut)).append("\n");
-      rest.remove_prefix(cut);
-      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-      column = 0;
-    }
-  }
+  for (const OptionSpec& spec : specs) AppendOptionHelp(spec, &text);
   text +=
       "\n"
       "Exit status: 0 when every input was read, 1 when an input could not be read or the\n"

@@ -32,9 +32,11 @@ struct Options {
     kDomains,
     kKeygen,
     kBundle,
-    kKeys  // keys export | keys audit (the first input is the subcommand)
+    kKeys,       // keys export | keys audit (the first input is the subcommand)
+    kCompletion  // completion bash: the shell completion script
   };
   Command command = Command::kScan;
+  std::string command_word;         // the command as typed; `scan --help` shows the help of scan
   std::vector<std::string> inputs;  // paths; "-" is stdin
   std::string output;               // empty: stdout
   int threads = 0;                  // 0: one per core

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "cli/terminal.h"
 #include "recovery/key_recovery.h"
 #include "recovery/recovered_zone.h"
 
@@ -79,7 +80,10 @@ int RunRecoverKeys(const Options& options) {
     dns = std::move(*built);
   }
 
-  RecoveryProgressLine progress(!options.quiet, isatty(STDERR_FILENO) != 0);
+  // As scan: redrawn on an interactive terminal, plain lines only with --progress, else none.
+  const ProgressLine::Mode mode = ChooseProgressMode(options.quiet, options.progress);
+  RecoveryProgressLine progress(mode != ProgressLine::Mode::kOff,
+                                mode == ProgressLine::Mode::kTerminal);
   Result<KeyRecoveryReport> report =
       RecoverKeys(recovery, dns ? &dns->resolver() : nullptr,
                   [&progress](const KeyRecoveryProgress& p) { progress.Update(p); });

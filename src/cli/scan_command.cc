@@ -17,6 +17,7 @@
 #include "cli/input_size.h"
 #include "cli/keys_command.h"
 #include "cli/progress_line.h"
+#include "cli/terminal.h"
 #include "imap/input_sequence.h"
 #include "pipeline/pipeline.h"
 #include "report/summary.h"
@@ -30,8 +31,13 @@ namespace {
 class OutputSink : public BatchSink {
  public:
   OutputSink(std::FILE* out, const std::string& name, RunSummary* summary, ProgressLine* progress,
-             Sha256* hash = nullptr)
-      : out_(out), name_(name), summary_(summary), progress_(progress), hash_(hash) {}
+             Sha256* hash = nullptr, ImapReadLog* imap_reads = nullptr)
+      : out_(out),
+        name_(name),
+        summary_(summary),
+        progress_(progress),
+        hash_(hash),
+        imap_reads_(imap_reads) {}
 
   Status Consume(std::span<const MessageRecord> records, std::string_view formatted) override {
     if (!formatted.empty() &&
@@ -39,6 +45,7 @@ class OutputSink : public BatchSink {
       return Status::Error("cannot write " + name_ + ": " + std::strerror(errno));
     }
     if (hash_ != nullptr) hash_->Update(formatted);  // the manifest's results hash, no re-read
+    if (imap_reads_ != nullptr) imap_reads_->Add(records);  // the manifest's IMAP facts
     for (const MessageRecord& r : records) summary_->Add(r);
     progress_->Update(*summary_);
     return Status::Ok();
@@ -50,6 +57,7 @@ class OutputSink : public BatchSink {
   RunSummary* summary_;
   ProgressLine* progress_;
   Sha256* hash_;
+  ImapReadLog* imap_reads_;
 };
 
 std::string HostName() {
@@ -117,9 +125,7 @@ std::string DescribeRun(const Options& options) {
 }
 
 ProgressLine::Mode ProgressMode(const Options& options) {
-  if (options.quiet) return ProgressLine::Mode::kOff;
-  if (isatty(STDERR_FILENO)) return ProgressLine::Mode::kTerminal;
-  return options.progress ? ProgressLine::Mode::kPlain : ProgressLine::Mode::kOff;
+  return ChooseProgressMode(options.quiet, options.progress);
 }
 
 // Cache misses are what verify still had to ask (0 when every round fetched ahead); rounds and
@@ -205,7 +211,8 @@ int RunScan(const Options& given) {
     const InputSize size = MeasureInputs(options.inputs);
     progress.SetTotalBytes(size.bytes, size.known && options.input_specs.empty());
   }
-  OutputSink sink(out, out_name, &summary, &progress, (*evidence)->results_hash());
+  OutputSink sink(out, out_name, &summary, &progress, (*evidence)->results_hash(),
+                  (*evidence)->imap_reads());
 
   // --db and --html: the records also go to SQLite (a private in-memory database for --html
   // alone), written by the same serial stage, one transaction per batch.

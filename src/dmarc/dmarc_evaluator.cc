@@ -6,6 +6,7 @@
 
 #include "dmarc/address.h"
 #include "dmarc/dmarcbis_evaluation.h"
+#include "dmarc/no_aligned_pass_reason.h"
 #include "dmarc/org_domain.h"
 #include "message/header_index.h"
 
@@ -241,16 +242,7 @@ DmarcResult DmarcEvaluator::Evaluate(const DmarcInput& in) const {
   }
   r.result = DmarcResultCode::kFail;
   // Say what was there and why it did not count, for whoever reads the record.
-  std::string dkim_seen;
-  for (const DkimIdentity& id : in.dkim) {
-    if (!dkim_seen.empty()) dkim_seen += ", ";
-    dkim_seen += "d=" + id.domain + (id.pass ? " pass" : " not pass");
-  }
-  r.reason = "no aligned pass (" + std::string(rec.strict_dkim ? "strict" : "relaxed") +
-             " DKIM: " + (dkim_seen.empty() ? std::string("no signature") : dkim_seen) + "; " +
-             (rec.strict_spf ? "strict" : "relaxed") +
-             " SPF: " + (in.spf.result.empty() ? std::string("no result") : in.spf.result) +
-             (in.spf.domain.empty() ? "" : " for " + in.spf.domain) + ")";
+  r.reason = NoAlignedPassReason(rec, in, /*helo_never_aligns=*/false);
   r.sampled = rec.pct >= 100 ||
               (rec.pct > 0 && Fnv1a64(in.sampling_key) % 100 < static_cast<uint64_t>(rec.pct));
   r.disposition = r.sampled ? r.applied_policy : MilderPolicy(r.applied_policy);

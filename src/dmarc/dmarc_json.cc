@@ -52,6 +52,13 @@ void WriteDmarcJson(const DmarcResult& r, JsonWriter* w) {
       w->Field("ri", static_cast<int64_t>(rec.ri));
     }
     w->Field("record", r.record_text);
+    // Tags the record carries that these rules do not know (RFC 9989 removed pct, rf and ri), so a
+    // reader sees that e.g. pct=0 had no effect.
+    if (!rec.ignored_tags.empty()) {
+      w->Key("ignored_tags").BeginArray();
+      for (const std::string& t : rec.ignored_tags) w->String(t);
+      w->EndArray();
+    }
     if (!rec.warnings.empty()) {
       w->Key("warnings").BeginArray();
       for (const std::string& s : rec.warnings) w->String(s);

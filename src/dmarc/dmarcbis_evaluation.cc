@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "dmarc/no_aligned_pass_reason.h"
 #include "dmarc/tree_walk.h"
 #include "message/header_index.h"
 
@@ -188,17 +189,7 @@ DmarcResult EvaluateDmarcbis(DnsResolver* resolver, const DmarcInput& in) {
     return r;
   }
   r.result = DmarcResultCode::kFail;
-  std::string dkim_seen;
-  for (const DkimIdentity& id : in.dkim) {
-    if (!dkim_seen.empty()) dkim_seen += ", ";
-    dkim_seen += "d=" + id.domain + (id.pass ? " pass" : " not pass");
-  }
-  r.reason = "no aligned pass (" + std::string(rec.strict_dkim ? "strict" : "relaxed") +
-             " DKIM: " + (dkim_seen.empty() ? std::string("no signature") : dkim_seen) + "; " +
-             (rec.strict_spf ? "strict" : "relaxed") +
-             " SPF: " + (in.spf.result.empty() ? std::string("no result") : in.spf.result) +
-             (in.spf.domain.empty() ? "" : " for " + in.spf.domain) +
-             (in.spf.helo ? " (HELO, not aligned)" : "") + ")";
+  r.reason = NoAlignedPassReason(rec, in, /*helo_never_aligns=*/true);
   r.disposition = r.policy;
   return r;
 }

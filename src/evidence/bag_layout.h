@@ -17,6 +17,9 @@ inline constexpr char kTimestampReply[] = "tagmanifest-sha256.txt.tsr";
 inline constexpr char kResults[] = "data/results.jsonl";
 inline constexpr char kDnsEvidence[] = "data/dns-evidence.zone";
 inline constexpr char kKeysDir[] = "data/keys";
+// --compromised-keys and --known-moduli files, as NN/NAME (NN: command-line order, NAME: its own).
+inline constexpr char kCompromisedKeysDir[] = "data/trust/compromised-keys";
+inline constexpr char kKnownModuliDir[] = "data/trust/known-moduli";
 inline constexpr char kManifest[] = "data/manifest.json";
 inline constexpr char kReport[] = "data/report.html";
 

@@ -1,5 +1,6 @@
 // BuildInfo: who made a result — the program, its version and commit, the build type and the
-// versions of the libraries that did the cryptography and DNS — for the run manifest.
+// run-time versions of the libraries that read, parsed, resolved and verified — for the run
+// manifest (and `mailverify --version`).
 #pragma once
 
 #include <string>

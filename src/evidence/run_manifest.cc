@@ -22,6 +22,37 @@ void WriteFacts(JsonWriter& w, const FileFacts& f) {
   w.EndObject();
 }
 
+void WriteImapInput(JsonWriter& w, const ImapInputRead& in) {
+  w.BeginObject();
+  w.Field("url", in.url);
+  w.Key("mailboxes").BeginArray();
+  for (const ImapMailboxRead& m : in.mailboxes) {
+    w.BeginObject();
+    w.Field("mailbox", m.mailbox);
+    w.Key("uidvalidity");
+    if (m.uidvalidity) {
+      w.Int(*m.uidvalidity);
+    } else {
+      w.Null();
+    }
+    w.Field("first_uid", static_cast<uint64_t>(m.first_uid));
+    w.Field("last_uid", static_cast<uint64_t>(m.last_uid));
+    w.Field("records", m.records);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("errors").BeginArray();
+  for (const std::string& e : in.errors) w.String(e);
+  w.EndArray();
+  w.EndObject();
+}
+
+void WriteFactsList(JsonWriter& w, std::string_view key, const std::vector<FileFacts>& list) {
+  w.Key(key).BeginArray();
+  for (const FileFacts& f : list) WriteFacts(w, f);
+  w.EndArray();
+}
+
 void WriteStrings(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
   w.Key(key).BeginArray();
   for (const std::string& s : items) w.String(s);
@@ -63,6 +94,9 @@ std::string ManifestJson(const RunManifest& m) {
   w.Key("inputs").BeginArray();
   for (const FileFacts& f : m.inputs) WriteFacts(w, f);
   w.EndArray();
+  w.Key("imap_inputs").BeginArray();
+  for (const ImapInputRead& in : m.imap_inputs) WriteImapInput(w, in);
+  w.EndArray();
   w.Key("dns_zones").BeginArray();
   for (const FileFacts& f : m.dns_zones) WriteFacts(w, f);
   w.EndArray();
@@ -72,6 +106,16 @@ std::string ManifestJson(const RunManifest& m) {
   } else {
     w.Null();
   }
+  w.Key("key_trust").BeginObject();
+  w.Key("default_compromised_keys");
+  if (m.default_compromised_keys) {
+    WriteFacts(w, *m.default_compromised_keys);
+  } else {
+    w.Null();
+  }
+  WriteFactsList(w, "compromised_keys", m.compromised_keys);
+  WriteFactsList(w, "known_moduli", m.known_moduli);
+  w.EndObject();
   w.Key("dns_record");
   if (m.dns_record) {
     WriteFacts(w, *m.dns_record);

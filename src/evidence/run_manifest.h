@@ -12,6 +12,7 @@
 
 #include "evidence/build_info.h"
 #include "evidence/file_facts.h"
+#include "evidence/imap_read_log.h"
 
 namespace mv {
 
@@ -33,8 +34,13 @@ struct RunManifest {
   int64_t start_time = 0;  // unix seconds, written as ISO 8601 UTC
   int64_t end_time = 0;
   std::vector<FileFacts> inputs;  // every input file (directories expanded), in reading order
+  std::vector<ImapInputRead> imap_inputs;  // every imap:// input: mailboxes, UIDVALIDITY, UIDs
   std::vector<FileFacts> dns_zones;
   std::optional<FileFacts> keys;
+  // Key trust: the built-in list of published private keys, --compromised-keys, --known-moduli.
+  std::optional<FileFacts> default_compromised_keys;
+  std::vector<FileFacts> compromised_keys;
+  std::vector<FileFacts> known_moduli;
   std::optional<FileFacts> dns_record;
   std::optional<FileFacts> results;  // absent when the results went to stdout unhashed
   std::string results_sha256;        // hashed as written, also for stdout

@@ -61,7 +61,16 @@ Result<std::unique_ptr<ImapConnection>> ImapConnection::Open(const ImapConnectOp
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  if (options.server_url.rfind("imap://", 0) == 0) {
+    curl_easy_setopt(h, CURLOPT_USE_SSL,
+                     static_cast<long>(options.allow_plaintext ? CURLUSESSL_TRY : CURLUSESSL_ALL));
+  }
   const CURLcode code = curl_easy_perform(h);
+  if (code == CURLE_USE_SSL_FAILED) {
+    return Status::Error(CurlError(code, curl->error) +
+                         " (imap:// is read over STARTTLS; --imap-plaintext reads a server without "
+                         "it unencrypted, password included, or use imaps://)");
+  }
   if (code != CURLE_OK) return Status::Error(CurlError(code, curl->error));
   if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &curl->socket) != CURLE_OK ||
       curl->socket == CURL_SOCKET_BAD) {

@@ -1,6 +1,6 @@
 // ImapConnection: one logged-in IMAP session. libcurl makes the connection, the TLS handshake for
-// imaps:// (verified against the system trust store unless told otherwise; imap:// is plain TCP)
-// and the login (SASL PLAIN/LOGIN or LOGIN, whatever the server offers); it then stops
+// imaps:// or after STARTTLS for imap:// (verified against the system trust store unless told
+// otherwise) and the login (SASL PLAIN/LOGIN or LOGIN, whatever the server offers); it then stops
 // (CURLOPT_CONNECT_ONLY) and this class speaks the commands itself over curl_easy_send/recv. That
 // split is deliberate: libcurl's own IMAP commands SELECT a mailbox (a scan must only EXAMINE)
 // and its custom-command path does not understand literals, so message bytes that look like a
@@ -22,6 +22,11 @@ struct ImapConnectOptions {
   std::string user;
   std::string password;   // never logged, never part of an error message
   bool insecure = false;  // --imap-insecure: accept any certificate and host name
+  // imap:// only. RFC 8314 4.1: STARTTLS is required, so a server that does not offer it (or an
+  // attacker who strips it from CAPABILITY) is refused before the password is sent; with
+  // allow_plaintext (--imap-plaintext) such a server is read in the clear. A server that offers
+  // STARTTLS is always read over TLS.
+  bool allow_plaintext = false;
   int timeout_seconds = 60;
   size_t max_literal = size_t{256} << 20;  // the largest message the server may send
 };

@@ -1,5 +1,7 @@
 #include "imap/imap_input.h"
 
+#include "imap/mailbox_name.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -83,13 +85,15 @@ void ImapInput::Start() {
     return;
   }
   url_ = std::move(*url);
-  for (unsigned char c : url_.mailbox) {
-    if (c >= 0x80) {
-      Fail(
-          url_.Display(url_.mailbox) +
-          ": mailbox names must be given as IMAP names (ASCII, modified UTF-7 as LIST shows them)");
+  // The URL names the mailbox in UTF-8 (RFC 5092); the server knows it in modified UTF-7.
+  Mailbox wanted{url_.mailbox, url_.mailbox};
+  if (url_.mailbox != "*") {
+    Result<std::string> wire = EncodeMailboxName(url_.mailbox);
+    if (!wire.ok()) {
+      Fail(url_.Display(url_.mailbox) + ": " + wire.error());
       return;
     }
+    wanted.wire = std::move(*wire);
   }
   Result<std::string> password = ImapPassword(options_);
   if (!password.ok()) {
@@ -101,6 +105,7 @@ void ImapInput::Start() {
   connect.user = url_.user;
   connect.password = std::move(*password);
   connect.insecure = options_.insecure;
+  connect.allow_plaintext = options_.plaintext;
   connect.timeout_seconds = options_.timeout_seconds;
   connect.max_literal = max_message_size_;
   Result<std::unique_ptr<ImapConnection>> opened = ImapConnection::Open(connect);
@@ -112,15 +117,17 @@ void ImapInput::Start() {
   connection_ = std::move(*opened);
 
   if (url_.mailbox != "*") {
-    mailboxes_.push_back(url_.mailbox);
+    mailboxes_.push_back(std::move(wanted));
     return;
   }
-  std::vector<std::string> names;
+  std::vector<Mailbox> names;
   Result<ImapResponse> listed = connection_->Command(
       "LIST \"\" \"*\"",
       [&names](const ImapResponse& r, const std::shared_ptr<const std::string>&) {
         if (std::optional<ImapListEntry> entry = InterpretList(r); entry && entry->selectable) {
-          names.push_back(entry->name);
+          // A name that is not modified UTF-7 is shown as the server sent it.
+          Result<std::string> name = DecodeMailboxName(entry->name);
+          names.push_back({entry->name, name.ok() ? std::move(*name) : entry->name});
         }
         return Status::Ok();
       });
@@ -130,9 +137,9 @@ void ImapInput::Start() {
     return;
   }
   // INBOX first, then byte order; mailboxes_ is consumed from the back.
-  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-    if ((a == "INBOX") != (b == "INBOX")) return a == "INBOX";
-    return a < b;
+  std::sort(names.begin(), names.end(), [](const Mailbox& a, const Mailbox& b) {
+    if ((a.wire == "INBOX") != (b.wire == "INBOX")) return a.wire == "INBOX";
+    return a.wire < b.wire;
   });
   mailboxes_.assign(names.rbegin(), names.rend());
 }
@@ -140,19 +147,20 @@ void ImapInput::Start() {
 bool ImapInput::OpenNextMailbox() {
   mailbox_open_ = false;
   while (!mailboxes_.empty() && connection_) {
-    mailbox_ = std::move(mailboxes_.back());
+    mailbox_ = std::move(mailboxes_.back().name);
+    mailbox_wire_ = std::move(mailboxes_.back().wire);
     mailboxes_.pop_back();
     uidvalidity_ = 0;
     exists_ = 0;
     next_sequence_ = 1;
     next_index_ = 0;
     bool has_uidvalidity = false;
-    if (mailbox_.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    if (mailbox_wire_.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
       InputError(mailbox_, "the mailbox name holds a line break or NUL; it is not examined");
       return true;
     }
     Result<ImapResponse> examined = connection_->Command(
-        "EXAMINE " + QuoteImapString(mailbox_),
+        "EXAMINE " + QuoteImapString(mailbox_wire_),
         [&](const ImapResponse& r, const std::shared_ptr<const std::string>&) {
           if (r.values.size() == 2 && r.values[1].IsAtom("EXISTS")) {
             exists_ = static_cast<uint32_t>(std::strtoul(r.values[0].text.c_str(), nullptr, 10));

@@ -7,6 +7,8 @@
 // max_message_size whatever the mailbox size. A message over max_message_size is not fetched; its
 // record carries a read error.
 //
+// Mailbox names: the URL's is UTF-8 and is sent in modified UTF-7 (mailbox_name.h); names LIST
+// gives are decoded to UTF-8 for records.
 // Records: source = the URL with this mailbox (no password), folder = the mailbox, index = the
 // record's place in this mailbox's output (0, 1, ...; not the sequence number, which another
 // session's expunge changes under the scan), uid and uidvalidity, received_at = INTERNALDATE
@@ -39,6 +41,10 @@ class ImapInput {
   bool Next(RawMessage* out);
 
  private:
+  struct Mailbox {
+    std::string wire;  // as the server knows it (modified UTF-7), for EXAMINE
+    std::string name;  // UTF-8, for records (source, folder)
+  };
   struct Listed {
     uint32_t uid = 0;
     uint64_t size = 0;
@@ -60,8 +66,9 @@ class ImapInput {
   std::unique_ptr<ImapConnection> connection_;
   bool started_ = false;
   bool done_ = false;
-  std::vector<std::string> mailboxes_;  // still to read, in reverse order
-  std::string mailbox_;                 // the one being read
+  std::vector<Mailbox> mailboxes_;  // still to read, in reverse order
+  std::string mailbox_;             // the one being read, in UTF-8
+  std::string mailbox_wire_;        // the same, in modified UTF-7
   bool mailbox_open_ = false;
   uint32_t uidvalidity_ = 0;
   uint32_t exists_ = 0;

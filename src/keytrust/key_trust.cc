@@ -1,6 +1,7 @@
 #include "keytrust/key_trust.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "keytrust/batch_gcd.h"
@@ -61,7 +62,10 @@ Status KeyTrust::LoadKnownModuli(const std::string& path) {
     if (!BigInt::FromHex(text, &n) || mpz_cmp_ui(n.get(), 1) <= 0) {
       return Status::Error(path + ":" + std::to_string(number) + ": not a hexadecimal modulus");
     }
-    AddKnownModulus(n, path + ":" + std::to_string(number));
+    // The file's base name, not its path: a replay from an evidence bag reads a copy elsewhere
+    // and must write the same finding (docs/EVIDENCE.md).
+    AddKnownModulus(n, std::filesystem::path(path).filename().string() + ":" +
+                           std::to_string(number));
   }
   return Status::Ok();
 }

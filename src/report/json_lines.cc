@@ -1,5 +1,6 @@
 #include "report/json_lines.h"
 
+#include "report/record_format.h"
 #include "util/json_value.h"
 #include "util/json_writer.h"
 
@@ -64,9 +65,14 @@ void ReadStoreFields(const JsonValue& doc, Provenance* p) {
 void AppendJsonLine(const MessageRecord& r, std::string* out) {
   JsonWriter w(out);
   w.BeginObject();
+  w.Field("schema_version", kRecordSchemaVersion);
   w.Field("source", r.provenance.source);
   if (r.input_error) {
     w.Field("input_error", true);
+    // What the input was taken for, so a failed PST is told from a failed mbox without parsing
+    // `error`; "unknown" when it failed before its format was known (unreadable path, empty read).
+    w.Field("source_format",
+            r.provenance.source_format.empty() ? "unknown" : r.provenance.source_format);
     w.Field("error", r.error);
     w.EndObject();
     out->push_back('\n');
@@ -100,7 +106,12 @@ Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
   r.provenance.source = (*doc)["source"].AsString();
   r.input_error = (*doc)["input_error"].AsBool();
   r.error = (*doc)["error"].AsString();
-  if (r.input_error) return r;
+  if (r.input_error) {
+    if (const JsonValue* v = doc->Find("source_format"); v != nullptr && v->is_string()) {
+      r.provenance.source_format = v->AsString();
+    }
+    return r;
+  }
   r.provenance.index = static_cast<uint64_t>((*doc)["index"].AsInt());
   r.provenance.offset = static_cast<uint64_t>((*doc)["offset"].AsInt());
   r.provenance.size = static_cast<uint64_t>((*doc)["size"].AsInt());
@@ -111,14 +122,12 @@ Result<MessageRecord> RecordFromJsonLine(std::string_view line) {
   r.date = optional("date");
   r.date_raw = optional("date_raw");
   // Everything after the basic fields is a check's member, kept as serialised JSON in its order.
+  // schema_version is not kept: AppendJsonLine writes the current one.
   static constexpr std::string_view kBasic[] = {
-      "source",         "index",         "offset",
-      "size",           "source_format", "folder",
-      "mime",           "received_at",   "received_at_source",
-      "labels",         "uid",           "uidvalidity",
-      "message_id",     "from",          "subject",
-      "date",           "date_raw",      "error",
-      "gmail_thread_id"};
+      "schema_version", "source", "index",       "offset",      "size",
+      "source_format",  "folder", "mime",        "received_at", "received_at_source",
+      "labels",         "uid",    "uidvalidity", "message_id",  "from",
+      "subject",        "date",   "date_raw",    "error",       "gmail_thread_id"};
   for (const auto& [key, value] : doc->members()) {
     bool basic = false;
     for (std::string_view b : kBasic) basic = basic || key == b;

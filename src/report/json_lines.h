@@ -12,7 +12,8 @@ namespace mv {
 
 // Appends the line for `record` to `out`. A header a message lacks is written as null; `date_raw`
 // appears only when the Date field could not be parsed, `error` only when there is one. An input
-// error is written as {"source":...,"input_error":true,"error":...}.
+// error is written as {"schema_version":N,"source":...,"input_error":true,"source_format":...,
+// "error":...}, with source_format "unknown" when the input failed before its format was known.
 void AppendJsonLine(const MessageRecord& record, std::string* out);
 
 // Reads a record back from one line AppendJsonLine wrote (without its line break), so a merged

@@ -25,10 +25,14 @@ struct Cut {
 bool StartsWithFromLine(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return false;
-  char head[5] = {};
+  char head[8] = {};
   const size_t n = std::fread(head, 1, sizeof head, f);
   std::fclose(f);
-  return n == 5 && std::memcmp(head, "From ", 5) == 0;
+  // As the reader detects an mbox: "From ", or a UTF-8 byte order mark and "From ".
+  return (n >= 5 && std::memcmp(head, "From ", 5) == 0) || (n == 8 && std::memcmp(head,
+                                                                                  "\xEF\xBB\xBF"
+                                                                                  "From ",
+                                                                                  8) == 0);
 }
 
 // Moves each target offset of one mbox to the first message starting at or after it, reading the

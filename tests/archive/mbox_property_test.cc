@@ -1,6 +1,6 @@
 // Property checks on random mbox-like byte soup (separators, quotes, CR, Content-Length headers):
-// the result never depends on the chunk size or on reading versus mapping the file, and byte ranges
-// always tile (mboxrd/mboxo).
+// the result never depends on the chunk size, on reading versus mapping the file or on who scans
+// for separators (the reader or all threads), and byte ranges always tile (mboxrd/mboxo).
 #include <gtest/gtest.h>
 
 #include "archive_test_util.h"
@@ -31,7 +31,9 @@ std::string RandomSoup(std::mt19937& rng) {
                                   "yy\n",
                                   "Content-Length: 0\n",
                                   "Content-Length: 3\n",
-                                  "Content-Length: 12\n"};
+                                  "Content-Length: 12\n",
+                                  "From - \n",  // postmarks: separators even after text
+                                  "From a Mon Jan  1 00:00:00 2024\n"};
   std::uniform_int_distribution<size_t> pick(0, std::size(kTokens) - 1);
   std::string s = rng() % 4 ? "From " : "";
   size_t n = rng() % 120;
@@ -61,6 +63,11 @@ TEST(MboxProperty, ChunkSizeInvariantAndRangesTile) {
         ASSERT_EQ(Flatten(ReadPath(path, options)), whole)
             << "read path, round " << round << " chunk " << chunk << " data: " << data;
         options.map_files = true;
+        // The parallel candidate scan (line_start_index.h) agrees with the reader's own.
+        options.index_windows_from = 0;
+        ASSERT_EQ(Flatten(ReadPath(path, options)), whole)
+            << "indexed, round " << round << " chunk " << chunk << " data: " << data;
+        options.index_windows_from = ArchiveOptions{}.index_windows_from;
       }
       if (v == MboxVariant::kAuto || v == MboxVariant::kMboxcl2) continue;
       // Two-way splits; the junk record (bytes before the first separator) belongs to range 0.

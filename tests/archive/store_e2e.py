@@ -20,6 +20,9 @@ import time
 
 import dkim
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
+
 # date-received in the property list: a day after signing (dkimpy's t= is the current time), so a
 # signature judged at it verifies without remarks.
 PLIST_TIME = int(time.time()) + 86400
@@ -86,6 +89,7 @@ def scan(mailverify, zone, paths, *extra):
                          capture_output=True)
     if out.returncode not in (0, 1):
         sys.exit("mailverify failed (%d): %s" % (out.returncode, out.stderr.decode()))
+    schema_check.check_records(out.stdout, "scan " + " ".join(paths))
     return [json.loads(line) for line in out.stdout.decode().splitlines()]
 
 

@@ -40,7 +40,7 @@ for who in ("The auditor", "The investigator", "The benchmarker"):
     check(".SS " + who in source, "an EXAMPLES subsection for %s" % who)
 
 commands = {"scan", "domains", "plan", "merge", "slurm", "dns-snapshot", "recover-keys", "keygen",
-            "bundle"}
+            "bundle", "keys", "help", "completion"}
 examples = source[source.index(".SH EXAMPLES"):source.index(".SH EXIT STATUS")]
 text = examples.replace("\\-", "-").replace("\\e\n", " ")
 lines = [l.strip() for l in text.splitlines() if l.strip().startswith(("mailverify ",

@@ -14,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
+
 AT = "2025-01-01T00:00:00Z"  # a fixed verification time: results must not depend on the clock
 
 
@@ -31,6 +34,7 @@ def check_offline(mailverify, repo):
         out = os.path.join(tmp, "results.jsonl")
         with open(out, "wb") as f:
             f.write(scan(mailverify, repo, os.path.join(repo, "corpus/sample.mbox")))
+        schema_check.check_records_file(out)
         compare = os.path.join(os.path.dirname(__file__), "compare_expected.py")
         return subprocess.run([sys.executable, compare, out,
                                os.path.join(repo, "corpus/expected.jsonl")]).returncode
@@ -96,6 +100,7 @@ def split_mbox(data):
 
 
 def verdicts(output):
+    schema_check.check_records(output, "scan")
     rows = []
     for line in output.decode("utf-8").splitlines():
         r = json.loads(line)

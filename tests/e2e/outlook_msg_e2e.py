@@ -8,6 +8,9 @@ PidTagTransportMessageHeaders stream (__substg1.0_007D001F) of a real sample .ms
 (same stream size, the rest NUL as Outlook pads it), once intact and once with a signed header
 changed. The same signed message as a whole .eml is scanned too, to show the key and zone are right.
 The receiving server's Authentication-Results (dkim=pass) must appear as recorded_auth_results.
+SPF and DMARC run from the same kept headers (Received hop IP, Return-Path): pass when the
+envelope domain allows the IP, and a fourth .msg whose Return-Path names a domain that allows no
+host gives SPF fail and DMARC fail (the neutral header-only DKIM verdict aligns nothing).
 
 Expected: the .eml passes; the intact .msg is neutral, reason body-unavailable, header_signature
 pass; the altered one neutral, body-unavailable, header_signature fail (never a DKIM fail: the body
@@ -17,6 +20,7 @@ Usage: outlook_msg_e2e.py MAILVERIFY SOURCE_DIR
 """
 import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +28,9 @@ import tempfile
 
 import dkim
 import olefile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
 
 STREAM = "__substg1.0_007D001F"
 SAMPLE = "tests/archive/samples/msg/poi__example_received_unicode.msg"
@@ -52,10 +59,15 @@ def signed_message():
     record = b"v=DKIM1; k=rsa; p=" + pub
     chunks = [record[k:k + 200] for k in range(0, len(record), 200)]
     zone = (b"outlook._domainkey.example.org. 300 IN TXT " +
-            b" ".join(b'"' + c + b'"' for c in chunks) + b"\n")
+            b" ".join(b'"' + c + b'"' for c in chunks) + b"\n"
+            # SPF and DMARC run from the kept headers: the Received hop's IP, the Return-Path.
+            b"example.org. 300 IN TXT \"v=spf1 ip4:192.0.2.7 -all\"\n"
+            b"_dmarc.example.org. 300 IN TXT \"v=DMARC1; p=reject\"\n"
+            b"other.example. 300 IN TXT \"v=spf1 -all\"\n")
     assert dkim.verify(sig + msg, dnsfunc=lambda name, timeout=5: record), "dkimpy rejects its own"
     # What the receiving server recorded on delivery (after signing: not covered by the signature).
-    recorded = (b"Authentication-Results: mx.example.com; dkim=pass header.d=example.org"
+    recorded = (b"Return-Path: <bounce@example.org>\r\n"
+                b"Authentication-Results: mx.example.com; dkim=pass header.d=example.org"
                 b" header.s=outlook;\r\n\tspf=pass smtp.mailfrom=example.org\r\n")
     return recorded + sig + msg, zone
 
@@ -78,24 +90,44 @@ def main():
         headers = message[:message.index(b"\r\n\r\n") + 4]
         altered = headers.replace(b"Subject: Outlook kept", b"Subject: Outlook lost")
         assert altered != headers and len(altered) == len(headers)
+        # An envelope sender whose domain permits no host: SPF fails, and DMARC must then fail
+        # too, since a header-only DKIM verdict (neutral) is no DKIM pass for alignment.
+        bounced = headers.replace(b"<bounce@example.org>", b"<bounce@other.example>")
+        assert bounced != headers
         with open(work + "/keys.zone", "wb") as f:
             f.write(zone)
         with open(work + "/whole.eml", "wb") as f:
             f.write(message)
         write_msg(root + "/" + SAMPLE, work + "/intact.msg", headers)
         write_msg(root + "/" + SAMPLE, work + "/altered.msg", altered)
+        write_msg(root + "/" + SAMPLE, work + "/spf-fail.msg", bounced)
 
         run = subprocess.run([mailverify, "scan", "--dns-zone", work + "/keys.zone",
-                              work + "/whole.eml", work + "/intact.msg", work + "/altered.msg"],
+                              work + "/whole.eml", work + "/intact.msg", work + "/altered.msg",
+                              work + "/spf-fail.msg"],
                              capture_output=True, timeout=120)
         assert run.returncode == 0, (run.returncode, run.stderr)
         records = [json.loads(line) for line in run.stdout.splitlines()]
-        assert len(records) == 3, records
-        whole, intact, bad = records
+        schema_check.check_records(run.stdout, "scan of .eml and .msg")
+        assert len(records) == 4, records
+        whole, intact, bad, spf_fail = records
         assert [r["source"] for r in records] == [work + "/whole.eml", work + "/intact.msg",
-                                                  work + "/altered.msg"]
-        assert [r["dkim"][0]["result"] for r in records] == ["pass", "neutral", "neutral"], records
-        for r in (intact, bad):
+                                                  work + "/altered.msg", work + "/spf-fail.msg"]
+        assert [r["dkim"][0]["result"] for r in records] == ["pass", "neutral", "neutral",
+                                                             "neutral"], records
+        assert spf_fail["dkim"][0]["header_signature"] == "pass", spf_fail["dkim"]
+        # SPF and DMARC from the headers Outlook kept. The whole message passes DMARC by DKIM; a
+        # .msg only by aligned SPF (header_signature pass is not a DKIM pass).
+        spf = [(r["spf"]["result"], r["spf"].get("domain"), r["spf"].get("ip")) for r in records]
+        assert spf == [("pass", "example.org", "192.0.2.7")] * 3 + [
+            ("fail", "other.example", "192.0.2.7")], spf
+        dmarc = [(r["dmarc"]["result"], r["dmarc"]["domain"], r["dmarc"]["dkim_aligned"],
+                  r["dmarc"]["spf_aligned"]) for r in records]
+        assert dmarc == [("pass", "example.org", True, True),
+                         ("pass", "example.org", False, True),
+                         ("pass", "example.org", False, True),
+                         ("fail", "example.org", False, False)], dmarc
+        for r in (intact, bad, spf_fail):
             assert r["source_format"] == "msg" and r["mime"] == "headers-only", r
             assert r["dkim"][0]["reason"] == "body-unavailable", r["dkim"]
             assert "error" not in r, r
@@ -110,7 +142,8 @@ def main():
         dkim_recorded = recorded[0]["results"][0]
         assert (dkim_recorded["method"], dkim_recorded["result"]) == ("dkim", "pass"), recorded
         assert dkim_recorded["properties"]["header.d"] == "example.org", recorded
-        print("ok: eml pass; msg intact neutral/header_signature pass; altered header_signature fail")
+        print("ok: eml pass; msg intact neutral/header_signature pass; altered header_signature fail;"
+              " SPF/DMARC from the kept headers")
     finally:
         shutil.rmtree(work)
 

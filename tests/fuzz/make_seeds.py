@@ -59,6 +59,14 @@ write("store_fields", [b"X-Mozilla-Status: 0409\nX-Mozilla-Status2: 00200000\nX-
                        b"X-GM-THRID: 1\nX-Gmail-Labels: Inbox,\"a, b\"\n" + one +
                        b"From x\n>From y\n>>From z\n>From \n",
                        headers + b"\nX-Mozilla-Status: 1007\n\n>From a\r\nFrom b\r\n"])
+# IMAP mailbox names: RFC 3501's example, "&-", a surrogate pair, and the same text in UTF-8.
+write("mailbox_name", [b"~peter/mail/&ZeVnLIqe-/&U,BTFw-", b"Tom &- Jerry", b"&2D3eAA-",
+                       "Entw\u00fcrfe/\u65e5\u672c\u8a9e".encode()])
+# MH sequences: nmh's layout, continuation lines, empty and malformed entries, huge ranges.
+write("mh_sequences", [b"unseen: 1-3 7 12-15\ncur: 9\n",
+                       b"urgent: 2 4\n  6-8\n\ttodo-ish 10\nempty:\n: 5\n"
+                       b"bad: 0 3-1 x-4 18446744073709551615 18446744073709551616\n",
+                       b"unseen: 1-18446744073709551615\r\ncur:1\r\n"])
 write("header_index", [one, one.replace(b"\n", b"\r\n"), b"A: b\n c\n\nbody", b"bad line\nX:\n"])
 write("dkim_signature", sigs + [b" v=1; a=ed25519-sha256; d=x; s=y; h=from; bh=; b=; l=5; z=a=3D|b"])
 write("dkim_key", keys + [b"v=DKIM1; k=rsa; t=y:s; h=sha256; s=email; p="])

@@ -17,6 +17,9 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
+
 MB = 1024 * 1024
 
 # The child's peak RSS (wait4's ru_maxrss) keeps the high-water mark of the memory it was started
@@ -58,6 +61,7 @@ class Case:
                     records.append(json.loads(line.decode("utf-8")))
                 except (UnicodeDecodeError, json.JSONDecodeError) as e:
                     fail("output line %d is not valid JSON (%s): %r" % (n, e, line[:200]))
+        schema_check.check_records_file(out, limit=4000)
         os.unlink(out)
         print("  exit %d, %d records, peak RSS %.0f MB" % (proc.returncode, len(records), rss_mb))
         return proc.returncode, records, rss_mb

@@ -17,6 +17,14 @@ can run side by side, then scans it over IMAP with the built mailverify:
             error before anything is read.
   tls       imaps:// against the self-signed certificate fails without --imap-insecure and reads
             the folder with it.
+  starttls  imap:// to Dovecot's plain port goes through STARTTLS: the self-signed certificate is
+            refused without --imap-insecure, and with it Dovecot logs the login as TLS; a server
+            that offers no STARTTLS (ScriptedServer) is refused before any login is sent, and read
+            with --imap-plaintext. (Dovecot's imap:// scans in the other cases pass --imap-insecure
+            for that reason, the scripted server's --imap-plaintext.)
+  utf7      mailboxes with non-ASCII names (stored by Dovecot in modified UTF-7): a UTF-8 name in
+            the URL is EXAMINEd in modified UTF-7 (rawlog), records say folder in UTF-8 and a
+            source URL that reads the same messages again; "*" lists and decodes them.
   server    what Dovecot will not do on cue, from a scripted server on 127.0.0.1 (ScriptedServer):
             another session expunges a message while the scan reads (the server renumbers, so
             the next window must move back by one or a message is skipped); the connection drops
@@ -38,8 +46,12 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 import dkim
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
 
 PORT = int(os.environ.get("MV_IMAP_PORT", "10143"))
 DIR = os.environ.get("MV_IMAP_DIR", "/tmp/mailverify-dovecot")
@@ -134,6 +146,7 @@ def scan(mailverify, *args, password=PASSWORD, timeout=120, expect_ok=True):
     out, err = done.stdout.decode(), done.stderr.decode()
     if expect_ok and done.returncode != 0:
         fail("%s exited %d: %s" % (" ".join(cmd), done.returncode, err))
+    schema_check.check_records(out, " ".join(args))
     return [json.loads(line) for line in out.splitlines()], out + err, done.returncode
 
 
@@ -180,7 +193,7 @@ def case_verdicts(mailverify, work):
     check(results["<imap-3@imap.mailverify.test>"] == ["fail"], "altered header: %s" % results)
     check(results["<imap-4@imap.mailverify.test>"] == [], "unsigned: %s" % results)
 
-    over_imap, _, _ = scan(mailverify, "--dns-zone", zone, url("case-verdicts"))
+    over_imap, _, _ = scan(mailverify, "--imap-insecure", "--dns-zone", zone, url("case-verdicts"))
     check(len(over_imap) == len(messages), "IMAP scan gave %d records" % len(over_imap))
     uids = [r["uid"] for r in over_imap]
     check(uids == sorted(uids) and len(set(uids)) == len(uids), "UIDs not ascending: %s" % uids)
@@ -203,7 +216,7 @@ def case_verdicts(mailverify, work):
     check("\\Flagged" in flags["<imap-1@imap.mailverify.test>"], "flags: %s" % flags)
 
     # Every mailbox with "*": this folder's messages are among them, with the same verdicts.
-    everything, _, _ = scan(mailverify, "--dns-zone", zone, url("*"))
+    everything, _, _ = scan(mailverify, "--imap-insecure", "--dns-zone", zone, url("*"))
     mine = [r for r in everything if r.get("folder") == "case-verdicts"]
     check(sorted(verdict(r)["message_id"] for r in mine) == sorted(by_id),
           "'*' read %d of this folder's messages" % len(mine))
@@ -225,7 +238,7 @@ def case_many(mailverify, work):
     messages = [(message(n, b"x" * (n * 37 % 4000) + b"\r\n"), "cur" if n % 3 else "new", "S",
                  1750000000 + n) for n in range(count)]
     make_folder("case-many", messages)
-    records, _, _ = scan(mailverify, url("case-many"))
+    records, _, _ = scan(mailverify, "--imap-insecure", url("case-many"))
     check(len(records) == count, "%d records for %d messages" % (len(records), count))
     check([r["index"] for r in records] == list(range(count)), "indexes not 0..%d" % (count - 1))
     uids = [r["uid"] for r in records]
@@ -262,7 +275,7 @@ def case_errors(mailverify, work):
     wrong = "not-the-password-4711"
 
     def single_error(args, password, expected, seconds=60):
-        records, text, code = scan(mailverify, eml, *args, eml, password=password,
+        records, text, code = scan(mailverify, "--imap-insecure", eml, *args, eml, password=password,
                                    expect_ok=False, timeout=seconds)
         check(code == 1, "exit status %d for %s" % (code, args))
         check(len(records) == 3, "%d records for %s: %s" % (len(records), args, text))
@@ -295,7 +308,8 @@ def case_errors(mailverify, work):
     pw = os.path.join(work, "password")
     with open(pw, "w") as f:
         f.write(PASSWORD + "\n")
-    records, _, _ = scan(mailverify, "--imap-password-file", pw, eml, url("case-errors"), eml,
+    records, _, _ = scan(mailverify, "--imap-insecure", "--imap-password-file", pw, eml,
+                         url("case-errors"), eml,
                          password=None)
     check([r["message_id"] for r in records] ==
           ["<imap-7@imap.mailverify.test>", "<imap-0@imap.mailverify.test>",
@@ -407,7 +421,7 @@ def case_server(mailverify, work):
     # Expunged meanwhile: 150 messages in two windows; UID 3 goes after the first window's bodies.
     count = 150
     server = ScriptedServer([message(n) for n in range(count)], "expunge")
-    records, text, _ = scan(mailverify, url("INBOX", port=server.port))
+    records, text, _ = scan(mailverify, "--imap-plaintext", url("INBOX", port=server.port))
     check(server.expunged, "the scripted expunge never happened")
     check([r.get("uid") for r in records] == list(range(1, count + 1)),
           "after an EXPUNGE: %d records, UIDs missing %s" %
@@ -420,7 +434,7 @@ def case_server(mailverify, work):
 
     # The connection drops inside the third message of a UID FETCH answer.
     server = ScriptedServer([message(n) for n in range(5)], "drop")
-    records, text, code = scan(mailverify, eml, url("INBOX", port=server.port), eml,
+    records, text, code = scan(mailverify, "--imap-plaintext", eml, url("INBOX", port=server.port), eml,
                                expect_ok=False)
     check(code == 1 and len(records) == 8, "dropped connection: exit %d, %s" % (code, text))
     check(records[0]["message_id"] == records[7]["message_id"] == "<imap-7@imap.mailverify.test>",
@@ -436,7 +450,8 @@ def case_server(mailverify, work):
 
     # A LIST answer that names a mailbox with CRLF: INBOX is read, that one is an input_error.
     server = ScriptedServer([message(0), message(1)], "crlf")
-    records, text, code = scan(mailverify, url("*", port=server.port), expect_ok=False)
+    records, text, code = scan(mailverify, "--imap-plaintext", url("*", port=server.port),
+                               expect_ok=False)
     check(code == 1 and [r.get("uid") for r in records[:2]] == [1, 2] and len(records) == 3,
           "LIST with a CRLF name: exit %d, %s" % (code, text))
     check(records[2].get("input_error") is True and "line break" in records[2]["error"],
@@ -446,10 +461,103 @@ def case_server(mailverify, work):
           "the CRLF name was sent on: %r" % sent)
 
 
+def dovecot_logins(since_size):
+    """Dovecot's imap-login lines for our user written after the log had `since_size` bytes."""
+    with open(os.path.join(DIR, "dovecot.log"), "rb") as f:
+        f.seek(since_size)
+        text = f.read().decode(errors="replace")
+    return [line for line in text.splitlines() if "Login: user=<%s>" % USER in line]
+
+
+def case_starttls(mailverify, work):
+    make_folder("case-starttls", [(message(0), "cur", "S", 1750000000),
+                                  (message(1), "new", "", 1750000060)])
+    log = os.path.join(DIR, "dovecot.log")
+    # Without --imap-insecure the STARTTLS handshake meets the self-signed certificate: refused,
+    # so the scan did not fall back to the plaintext session the port also offers.
+    size = os.path.getsize(log)
+    records, text, code = scan(mailverify, url("case-starttls"), expect_ok=False)
+    check(code == 1 and len(records) == 1 and records[0].get("input_error"),
+          "imap:// read without checking the STARTTLS certificate: %s" % text)
+    check(re.search(r"certificate|SSL", records[0]["error"]), "STARTTLS error: %s" % records[0])
+    check(dovecot_logins(size) == [], "a login went through the refused session")
+    size = os.path.getsize(log)
+    records, _, _ = scan(mailverify, "--imap-insecure", url("case-starttls"))
+    check([r["message_id"] for r in records] ==
+          ["<imap-0@imap.mailverify.test>", "<imap-1@imap.mailverify.test>"],
+          "imap:// over STARTTLS: %s" % records)
+    time.sleep(0.5)  # Dovecot writes its log line asynchronously
+    logins = dovecot_logins(size)
+    check(len(logins) == 1 and re.search(r"\bTLS\b", logins[0]),
+          "Dovecot did not log a TLS login: %s" % logins)
+
+    # --imap-plaintext does not turn TLS off where the server offers it: the certificate is still
+    # checked (refused here), and with --imap-insecure the login is still a TLS one.
+    size = os.path.getsize(log)
+    records, text, code = scan(mailverify, "--imap-plaintext", url("case-starttls"),
+                               expect_ok=False)
+    check(code == 1 and len(records) == 1 and records[0].get("input_error") and
+          re.search(r"certificate|SSL", records[0]["error"]),
+          "--imap-plaintext fell back to plaintext on a STARTTLS server: %s" % text)
+    records, _, _ = scan(mailverify, "--imap-plaintext", "--imap-insecure", url("case-starttls"))
+    check(len(records) == 2, "--imap-plaintext --imap-insecure: %s" % records)
+    time.sleep(0.5)
+    logins = dovecot_logins(size)
+    check(len(logins) == 1 and re.search(r"\bTLS\b", logins[0]),
+          "--imap-plaintext on a STARTTLS server logged in without TLS: %s" % logins)
+
+    # A server that lists no STARTTLS: refused before LOGIN, so the password never goes out.
+    server = ScriptedServer([message(0), message(1)], "plain")
+    records, text, code = scan(mailverify, url("INBOX", port=server.port), expect_ok=False)
+    check(code == 1 and len(records) == 1 and records[0].get("input_error"),
+          "a server without STARTTLS was read: %s" % text)
+    check("STARTTLS" in records[0]["error"] and "--imap-plaintext" in records[0]["error"],
+          "error without STARTTLS: %s" % records[0]["error"])
+    sent = b"".join(server.lines)
+    check(b"LOGIN" not in sent.upper() and b"AUTHENTICATE" not in sent.upper() and
+          PASSWORD.encode() not in sent, "credentials were sent in the clear: %r" % sent)
+    check(records[0].get("source_format") == "imap", "input error record %s" % records[0])
+    records, _, _ = scan(mailverify, "--imap-plaintext", url("INBOX", port=server.port))
+    check([r.get("uid") for r in records] == [1, 2], "--imap-plaintext: %s" % records)
+
+
+def case_utf7(mailverify, work):
+    start = time.time()
+    # Dovecot keeps Maildir++ folder names in modified UTF-7 on disk, as IMAP names.
+    ete, ete_wire = "case-utf7-\u00e9t\u00e9", "case-utf7-&AOk-t&AOk-"
+    mixed, mixed_wire = "case-utf7 & \u65e5\u672c\u8a9e", "case-utf7 &- &ZeVnLIqe-"
+    make_folder(ete_wire, [(message(0), "cur", "S", 1750000000),
+                           (message(1), "new", "", 1750000060)])
+    make_folder(mixed_wire, [(message(2), "cur", "S", 1750000120)])
+    target = url(urllib.parse.quote(ete))
+    records, _, _ = scan(mailverify, "--imap-insecure", target)
+    check([r["message_id"] for r in records] ==
+          ["<imap-0@imap.mailverify.test>", "<imap-1@imap.mailverify.test>"],
+          "UTF-8 mailbox in the URL: %s" % records)
+    check(all(r["folder"] == ete for r in records), "folder %r" % records[0].get("folder"))
+    check(records[0]["source"] == target, "source %s, want %s" % (records[0]["source"], target))
+    commands = rawlog_commands(start)
+    check(any(c == 'EXAMINE "%s"' % ete_wire for c in commands),
+          "no EXAMINE in modified UTF-7: %s" % [c for c in commands if "EXAMINE" in c])
+    # The source URL of a record names the mailbox again.
+    again, _, _ = scan(mailverify, "--imap-insecure", records[0]["source"])
+    check([r["message_id"] for r in again] == [r["message_id"] for r in records],
+          "the record's source URL read %s" % again)
+    # "*": LIST gives the names in modified UTF-7; records show them in UTF-8.
+    everything, _, _ = scan(mailverify, "--imap-insecure", url("*"))
+    folders = {r.get("folder"): r for r in everything}
+    check(ete in folders and mixed in folders,
+          "'*' folders: %s" % sorted(f for f in folders if f and f.startswith("case-utf7")))
+    check(folders[mixed]["message_id"] == "<imap-2@imap.mailverify.test>" and
+          folders[mixed]["source"] == url(urllib.parse.quote(mixed, safe="&")),
+          "record of %r: %s" % (mixed, folders[mixed]))
+
+
 def main():
     mailverify, _repo, case = sys.argv[1:4]
     cases = {"verdicts": case_verdicts, "many": case_many, "errors": case_errors,
-             "tls": case_tls, "server": case_server}
+             "tls": case_tls, "server": case_server, "starttls": case_starttls,
+             "utf7": case_utf7}
     with tempfile.TemporaryDirectory() as work:
         cases[case](mailverify, work)
     print("ok: imap %s" % case)

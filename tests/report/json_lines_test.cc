@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mini_json.h"
+#include "report/record_format.h"
 #include "report/summary.h"
 
 namespace mv {
@@ -80,8 +81,10 @@ TEST(AppendJsonLine, WritesFieldsInOrderWithNullsForMissingHeaders) {
   JsonValue v = Line(r);
   std::vector<std::string> keys;
   for (const auto& [k, unused] : v.members) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"source", "index", "offset", "size", "message_id",
-                                            "from", "subject", "date", "dkim", "spf"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"schema_version", "source", "index", "offset", "size",
+                                      "message_id", "from", "subject", "date", "dkim", "spf"}));
+  EXPECT_EQ(v.Int("schema_version"), kRecordSchemaVersion);
   EXPECT_EQ(v.Str("source"), "archive.mbox");
   EXPECT_EQ(v.Int("index"), 3);
   EXPECT_EQ(v.Int("offset"), 1003);
@@ -125,10 +128,31 @@ TEST(AppendJsonLine, InputErrorRecord) {
   m.read_error = "missing.mbox: No such file or directory";
   MessageRecord r = RecordFor(m);
   JsonValue v = Line(r);
-  ASSERT_EQ(v.members.size(), 3u);
+  ASSERT_EQ(v.members.size(), 5u);
+  EXPECT_EQ(v.Int("schema_version"), kRecordSchemaVersion);
   EXPECT_EQ(v.Str("source"), "missing.mbox");
   EXPECT_TRUE(v.Get("input_error")->boolean);
+  // It failed before its format was known.
+  EXPECT_EQ(v.Str("source_format"), "unknown");
   EXPECT_EQ(v.Str("error"), "missing.mbox: No such file or directory");
+}
+
+TEST(AppendJsonLine, InputErrorRecordSaysWhatTheInputWasTakenFor) {
+  RawMessage m;
+  m.provenance.source = "mail.pst";
+  m.provenance.source_format = "pst";
+  m.provenance.folder = "Inbox";  // not reported for a whole input that failed
+  m.input_error = true;
+  m.read_error = "mail.pst: cannot open pst (corrupt or unsupported)";
+  std::string line;
+  AppendJsonLine(RecordFor(m), &line);
+  EXPECT_EQ(line, R"j({"source":"mail.pst","input_error":true,"source_format":"pst",)j"
+                  R"j("error":"mail.pst: cannot open pst (corrupt or unsupported)"})j"
+                  "\n");
+  Result<MessageRecord> back = RecordFromJsonLine(line.substr(0, line.size() - 1));
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->input_error);
+  EXPECT_EQ(back->provenance.source_format, "pst");
 }
 
 // A merged scale-out result is loaded into SQLite through RecordFromJsonLine: reading a line back
@@ -172,6 +196,11 @@ TEST(RecordFromJsonLine, InvertsAppendJsonLine) {
   Result<MessageRecord> with_ar = RecordFromJsonLine(R"({"source":"a","auth_results":"mx; none"})");
   ASSERT_TRUE(with_ar.ok());
   EXPECT_EQ(with_ar->auth_results, std::optional<std::string>("mx; none"));
+  // A line read back keeps no schema_version of its own: writing it again gives one, the current.
+  Result<MessageRecord> versioned =
+      RecordFromJsonLine(R"({"schema_version":1,"source":"a","input_error":true,"error":"e"})");
+  ASSERT_TRUE(versioned.ok());
+  EXPECT_TRUE(versioned->members.empty());
   EXPECT_FALSE(RecordFromJsonLine("[1,2]").ok());
   EXPECT_FALSE(RecordFromJsonLine("{\"source\":").ok());
 }

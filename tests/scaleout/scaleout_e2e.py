@@ -30,6 +30,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import schema_check  # noqa: E402  (validates outputs against docs/schema/)
+
 AT = "2025-01-01T00:00:00Z"
 VERIFY = ["--at", AT, "--authserv-id", "mx.scaleout.test"]
 
@@ -79,6 +82,11 @@ def assert_identical(work, expected, what):
         sys.exit(f"FAIL: {what}: merged output ({len(got)} bytes) differs from the single scan "
                  f"({len(expected)} bytes)")
     records = expected.count(b"\n")
+    # The plan, the done-records and the records (the merged ones equal these) against docs/schema/.
+    schema_check.check_records(expected, "single scan")
+    schema_check.check_file("plan", os.path.join(work, "plan.json"))
+    for done in glob.glob(os.path.join(work, "parts", "*.done")):
+        schema_check.check_file("done", done)
     print(f"{what}: merged output identical to the single scan "
           f"({records} records, {len(expected)} bytes)")
 

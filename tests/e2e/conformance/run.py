@@ -11,6 +11,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import common  # noqa: E402
+import schema_check  # noqa: E402
+
+# Every record of every suite must match docs/schema/record.schema.json.
+common.scan = schema_check.validating(common.scan)
 
 
 def main():
