@@ -12,6 +12,7 @@
 #include "cli/recover_command.h"
 #include "cli/scaleout_commands.h"
 #include "cli/scan_command.h"
+#include "mailverify/verifier.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
     case mv::Options::Command::kCompletion:
       return mv::RunCompletion(*options);
     case mv::Options::Command::kVersion:
-      std::printf("mailverify %s\n", MV_VERSION);
+      std::fputs(mv::VersionReport().c_str(), stdout);  // version, commit, library versions
       return 0;
     case mv::Options::Command::kScan:
       return options->scaleout.plan.empty() ? mv::RunScan(*options) : mv::RunPlannedScan(*options);

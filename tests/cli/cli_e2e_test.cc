@@ -255,7 +255,12 @@ TEST_F(CliTest, HelpVersionAndUsageErrors) {
 
   Outcome version = Run({"--version"});
   EXPECT_EQ(version.status, 0);
-  EXPECT_EQ(version.out, std::string("mailverify ") + MV_VERSION + "\n");
+  // The version line first, then the commit, the build type and the libraries' run-time versions.
+  EXPECT_EQ(version.out.rfind(std::string("mailverify ") + MV_VERSION + "\ncommit ", 0), 0u)
+      << version.out;
+  for (const char* library : {"\nopenssl ", "\nc-ares ", "\nldns ", "\nonetbb ", "\nlibsodium "}) {
+    EXPECT_NE(version.out.find(library), std::string::npos) << library << " in " << version.out;
+  }
 
   for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
            {}, {"scan"}, {"scan", "x", "--no-such-option"}, {"verify", "x"}, {"scan", "-o"}}) {
