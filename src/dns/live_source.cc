@@ -6,11 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -29,6 +32,7 @@ struct Request {
   std::vector<std::string> chain;
   uint32_t chain_ttl = UINT32_MAX;
   int requeries = 0;
+  uint64_t window_id = 0;  // its place in the --dns-concurrency window (Loop::counting_)
   Group* group = nullptr;
   LiveDnsSource::Loop* loop = nullptr;
 };
@@ -191,13 +195,16 @@ class LiveDnsSource::Loop {
     std::vector<pollfd> fds;
     for (;;) {
       std::vector<Request*> starting;
+      bool waiting = false;  // questions queued for a place in the window
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (stopping_) break;
-        while (in_flight_ + starting.size() < options_.max_in_flight && !queue_.empty()) {
+        AgeWindow();
+        while (counted_ + starting.size() < options_.max_in_flight && !queue_.empty()) {
           starting.push_back(queue_.front());
           queue_.pop_front();
         }
+        waiting = !queue_.empty();
       }
       for (Request* r : starting) Start(r);
       RestartFollowUps();
@@ -212,6 +219,13 @@ class LiveDnsSource::Loop {
       timeval tv = {};
       if (in_flight_ > 0 && ares_timeout(channel_, nullptr, &tv) != nullptr) {
         wait_ms = static_cast<int>(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+      }
+      if (waiting && !window_starts_.empty()) {
+        // Wake when the oldest query leaves the window, to start a queued one in its place.
+        const auto left = window_starts_.front().first + FirstTry() - Clock::now();
+        const int ms = static_cast<int>(
+            std::max<int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(left).count()));
+        wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
       }
       int ready = poll(fds.data(), fds.size(), wait_ms);
       if (ready < 0) continue;  // EINTR
@@ -249,8 +263,35 @@ class LiveDnsSource::Loop {
     }
   }
 
+  using Clock = std::chrono::steady_clock;
+
+  std::chrono::milliseconds FirstTry() const {
+    return std::chrono::milliseconds(options_.timeout_ms);
+  }
+
+  // A query stops counting against the window once its first try has timed out: it waits on a
+  // dead or stalled server, and holding its place through the whole timeout chain (2 s + 4 s by
+  // default) let a few hundred dead domains hold every place while live questions queued behind
+  // them (issue 15: 26 s instead of ~12 s with 5% of 5,000 sending domains dead). In such a storm
+  // up to about 1 + 2^tries - 1 windows' worth of queries can be outstanding.
+  void AgeWindow() {
+    const Clock::time_point now = Clock::now();
+    while (!window_starts_.empty() && now - window_starts_.front().first >= FirstTry()) {
+      if (counting_.erase(window_starts_.front().second) > 0) --counted_;
+      window_starts_.pop_front();
+    }
+  }
+
+  void LeaveWindow(Request* r) {
+    if (counting_.erase(r->window_id) > 0) --counted_;
+  }
+
   void Start(Request* r) {
     ++in_flight_;
+    r->window_id = next_window_id_++;
+    counting_.insert(r->window_id);
+    ++counted_;
+    window_starts_.emplace_back(Clock::now(), r->window_id);
     queries_.fetch_add(1, std::memory_order_relaxed);
     by_type_[TypeSlot(r->type)].fetch_add(1, std::memory_order_relaxed);
     ares_query(channel_, AresQueryName(r->name).c_str(), 1 /* C_IN */, static_cast<int>(r->type),
@@ -269,6 +310,7 @@ class LiveDnsSource::Loop {
     auto* r = static_cast<Request*>(arg);
     Loop* loop = r->loop;
     --loop->in_flight_;
+    loop->LeaveWindow(r);
     // Each timed-out try was followed by another (or ended the query, on the last try).
     if (timeouts > 0) {
       const int resent = status == ARES_ETIMEOUT ? timeouts - 1 : timeouts;
@@ -365,6 +407,10 @@ class LiveDnsSource::Loop {
   bool stopping_ = false;       // guarded by mu_
   // Owned by the loop thread:
   size_t in_flight_ = 0;
+  size_t counted_ = 0;  // of in_flight_: those that count against the window
+  uint64_t next_window_id_ = 1;
+  std::unordered_set<uint64_t> counting_;  // window ids of the queries counted_
+  std::deque<std::pair<Clock::time_point, uint64_t>> window_starts_;  // in start order
   std::vector<Request*> restart_;  // CNAME targets to ask once the current c-ares call returns
   std::map<ares_socket_t, std::pair<bool, bool>> sockets_;  // fd -> (read, write) interest
   std::atomic<uint64_t> queries_{0}, timeouts_{0}, failures_{0};

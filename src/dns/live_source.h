@@ -24,6 +24,8 @@ struct LiveDnsOptions {
   // costs at most timeout_ms * (2^tries - 1) per question.
   int timeout_ms = 2000;
   int tries = 2;
+  // Queries outstanding at once, counting each only until its first try times out (a query that
+  // slow waits on a dead server and should not keep live questions queued).
   size_t max_in_flight = 256;
   bool edns = true;             // EDNS0 OPT record, so larger answers fit in UDP
   uint16_t edns_size = 1232;    // advertised UDP payload size (the DNS flag day 2020 value)
