@@ -1,96 +1,55 @@
 #include "cli/command_table.h"
 
+#include <algorithm>
+#include <array>
+
 namespace mv {
 namespace {
 
-// Option groups shared by several commands. `plan` stores its command line for the shards to parse
-// again, and `keys export` runs a scan, so both take the scan's verification, input and DNS
-// options.
-constexpr const char* kScanOptions[] = {
-    // output
-    "output", "threads", "quiet", "format", "progress",
-    // verification
-    "at", "dmarc-rules", "strict", "max-signatures", "receiver", "authserv-id", "max-h-names",
-    "max-key-bits", "spf-max-lookups", "spf-max-void-lookups", "compromised-keys", "known-moduli",
-    // input
-    "max-message-size", "mbox-format", "no-mmap", "imap-password-file", "imap-insecure",
-    "imap-plaintext", "imap-timeout", "max-header-bytes", "max-header-fields", "max-inflight-bytes",
-    // DNS
-    "dns-zone", "dns-record", "keys", "dns-server", "dns-timeout", "dns-max-cname",
-    "dns-max-answer", "dns-concurrency", "dns-min-ttl", "dns-max-ttl",
-    // reports and evidence
-    "db", "html", "top", "keys-export", "no-hash", "manifest", "bundle", "bundle-info",
-    "bundle-sign",
-    // a shard of a plan
-    "plan", "shard-index", "shard-count"};
+// Joins option groups into one command's list at compile time.
+template <size_t... N>
+constexpr std::array<const char*, (N + ...)> Join(const std::array<const char*, N>&... groups) {
+  std::array<const char*, (N + ...)> out{};
+  size_t at = 0;
+  ((std::copy(groups.begin(), groups.end(), out.begin() + at), at += N), ...);
+  return out;
+}
 
-constexpr const char* kPlanOptions[] = {"shards",
-                                        "output",
-                                        "threads",
-                                        "quiet",
-                                        "at",
-                                        "dmarc-rules",
-                                        "strict",
-                                        "max-signatures",
-                                        "receiver",
-                                        "authserv-id",
-                                        "max-h-names",
-                                        "max-key-bits",
-                                        "spf-max-lookups",
-                                        "spf-max-void-lookups",
-                                        "compromised-keys",
-                                        "known-moduli",
-                                        "max-message-size",
-                                        "mbox-format",
-                                        "no-mmap",
-                                        "max-header-bytes",
-                                        "max-header-fields",
-                                        "max-inflight-bytes",
-                                        "dns-zone",
-                                        "keys",
-                                        "dns-server",
-                                        "dns-timeout",
-                                        "dns-max-cname",
-                                        "dns-max-answer",
-                                        "dns-concurrency",
-                                        "dns-min-ttl",
-                                        "dns-max-ttl",
-                                        "no-hash"};
+template <class... Names>
+constexpr std::array<const char*, sizeof...(Names)> Group(Names... names) {
+  return {names...};
+}
 
-// dns-snapshot runs the whole verification once with every answer recorded, so whatever changes
-// which names are looked up (time, receivers, limits, inputs) applies.
-constexpr const char* kDnsSnapshotOptions[] = {"plan",
-                                               "output",
-                                               "quiet",
-                                               "threads",
-                                               "at",
-                                               "dmarc-rules",
-                                               "strict",
-                                               "max-signatures",
-                                               "receiver",
-                                               "authserv-id",
-                                               "max-h-names",
-                                               "max-key-bits",
-                                               "spf-max-lookups",
-                                               "spf-max-void-lookups",
-                                               "max-message-size",
-                                               "mbox-format",
-                                               "no-mmap",
-                                               "imap-password-file",
-                                               "imap-insecure",
-                                               "imap-plaintext",
-                                               "imap-timeout",
-                                               "max-header-bytes",
-                                               "max-header-fields",
-                                               "max-inflight-bytes",
-                                               "keys",
-                                               "dns-server",
-                                               "dns-timeout",
-                                               "dns-max-cname",
-                                               "dns-max-answer",
-                                               "dns-concurrency",
-                                               "dns-min-ttl",
-                                               "dns-max-ttl"};
+// Option groups shared by several commands, so that an option added to a group reaches every
+// command that runs the same machinery. `plan` stores its command line for the shards to parse
+// again, `dns-snapshot` runs the whole verification once with every answer recorded, and
+// `keys export` runs a scan: all take the scan's verification, input and DNS options.
+constexpr auto kVerification =
+    Group("at", "dmarc-rules", "strict", "max-signatures", "receiver", "authserv-id", "max-h-names",
+          "max-key-bits", "spf-max-lookups", "spf-max-void-lookups");
+constexpr auto kKeyTrust = Group("compromised-keys", "known-moduli");
+constexpr auto kArchive = Group("max-message-size", "mbox-format", "no-mmap", "max-header-bytes",
+                                "max-header-fields", "max-inflight-bytes");
+constexpr auto kImap =
+    Group("imap-password-file", "imap-insecure", "imap-plaintext", "imap-timeout");
+constexpr auto kLiveDns = Group("dns-server", "dns-timeout", "dns-max-cname", "dns-max-answer",
+                                "dns-concurrency", "dns-min-ttl", "dns-max-ttl");
+
+constexpr auto kScanOptions =
+    Join(Group("output", "threads", "quiet", "format", "progress"), kVerification, kKeyTrust,
+         kArchive, kImap, Group("dns-zone", "dns-record", "keys"), kLiveDns,
+         // reports and evidence
+         Group("db", "html", "top", "keys-export", "no-hash", "manifest", "bundle", "bundle-info",
+               "bundle-sign"),
+         // a shard of a plan
+         Group("plan", "shard-index", "shard-count"));
+
+constexpr auto kPlanOptions =
+    Join(Group("shards", "output", "threads", "quiet"), kVerification, kKeyTrust, kArchive,
+         Group("dns-zone", "keys"), kLiveDns, Group("no-hash"));
+
+constexpr auto kDnsSnapshotOptions = Join(Group("plan", "output", "quiet", "threads"),
+                                          kVerification, kArchive, kImap, Group("keys"), kLiveDns);
 
 constexpr const char* kMergeOptions[] = {"plan", "output", "db", "quiet"};
 
@@ -99,30 +58,21 @@ constexpr const char* kSlurmOptions[] = {"plan",   "tasks",  "throttle",
 
 // recover-keys reads the inputs with its own signature collector (no archive options) and asks DNS
 // only which keys are gone.
-constexpr const char* kRecoverKeysOptions[] = {
-    // recovery
-    "dns-zone", "selector", "max-seconds-per-key", "out", "output", "threads", "at", "quiet",
-    "progress",
-    // DNS: which keys are gone
-    "keys", "dns-record", "dns-server", "dns-timeout", "dns-max-cname", "dns-max-answer",
-    "dns-concurrency", "dns-min-ttl", "dns-max-ttl"};
+constexpr auto kRecoverKeysOptions =
+    Join(Group("dns-zone", "selector", "max-seconds-per-key", "out", "output", "threads", "at",
+               "quiet", "progress"),
+         // DNS: which keys are gone
+         Group("keys", "dns-record"), kLiveDns);
 
-constexpr const char* kDomainsOptions[] = {
-    "db",         "json",        "output",        "dns-zone",       "keys",
-    "dns-server", "dns-timeout", "dns-max-cname", "dns-max-answer", "dns-concurrency",
-    "dns-record", "dns-min-ttl", "dns-max-ttl"};
+constexpr auto kDomainsOptions =
+    Join(Group("db", "json", "output", "dns-zone", "keys", "dns-record"), kLiveDns);
 
 constexpr const char* kBundleOptions[] = {"pubkey", "tsa-ca", "replay", "output"};
 
-constexpr const char* kKeysOptions[] = {
-    // audit
-    "keys", "dns-zone", "known-moduli", "compromised-keys", "output",
-    // export runs a scan
-    "threads", "quiet", "at", "dmarc-rules", "strict", "max-signatures", "receiver", "authserv-id",
-    "max-h-names", "max-key-bits", "max-message-size", "mbox-format", "no-mmap",
-    "imap-password-file", "imap-insecure", "imap-plaintext", "imap-timeout", "max-header-bytes",
-    "max-header-fields", "max-inflight-bytes", "dns-record", "dns-server", "dns-timeout",
-    "dns-max-cname", "dns-max-answer", "dns-concurrency", "dns-min-ttl", "dns-max-ttl"};
+constexpr auto kKeysOptions =
+    Join(Group("keys", "dns-zone", "known-moduli", "compromised-keys", "output"),
+         // export runs a scan
+         Group("threads", "quiet"), kVerification, kArchive, kImap, Group("dns-record"), kLiveDns);
 
 constexpr const char* kCompletionOptions[] = {"output"};
 
