@@ -6,11 +6,30 @@
 
 namespace mv {
 
+namespace {
+
+// The check runs once per message on every thread. EVP_Digest with EVP_sha256() made OpenSSL 3
+// look the algorithm up in its provider store (under a read lock all threads share) and allocate
+// a context for every message; here the algorithm is fetched once and each thread keeps a context.
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+struct ThreadContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~ThreadContext() { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
+
 std::string Sha256Hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  // One-shot: no context allocated per message (the check runs once per message on every thread).
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  thread_local ThreadContext local;
+  EVP_DigestInit_ex2(local.ctx, Sha256Md(), nullptr);
+  EVP_DigestUpdate(local.ctx, bytes.data(), bytes.size());
+  EVP_DigestFinal_ex(local.ctx, digest, &size);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(2 * size);
