@@ -49,15 +49,18 @@ MboxQuotingOutcome ResolveMboxQuoting(const ParsedMessage& msg, const DkimVerifi
   MboxQuotingOutcome out;
   const Provenance& p = msg.raw.provenance;
   if (p.source_format != "mbox" || dkim->empty() || !HasFromLines(msg.headers.body())) return out;
-  const bool reproduced = BodyHashesReproduced(*dkim);
-  if (!reproduced && BodyHashMismatches(*dkim) == 0) return out;  // no body hash was compared
-  Result<std::string> stored = ReadStoredMboxMessage(p, kMaxStoredBytes);
-  if (!stored.ok()) return out;
   const std::string_view delivered = msg.raw.bytes;
-  if (reproduced) {  // the reader's reading reproduced bh=: say which it was
-    out.reading = *stored == delivered ? "none" : "mboxrd";
+  if (BodyHashesReproduced(*dkim)) {
+    // The reader's reading reproduced bh=: say which it was. Un-quoting only ever drops '>'
+    // bytes, so the delivered message is the stored one exactly when their sizes agree; reading
+    // the stored bytes again to compare them cost an open, a pread and a copy for one message in
+    // six of the bench corpus (5% of a scan's CPU).
+    out.reading = delivered.size() == p.size ? "none" : "mboxrd";
     return out;
   }
+  if (BodyHashMismatches(*dkim) == 0) return out;  // no body hash was compared
+  Result<std::string> stored = ReadStoredMboxMessage(p, kMaxStoredBytes);
+  if (!stored.ok()) return out;
   std::vector<DkimResult> results;
   std::string candidate;
   bool found = false;
