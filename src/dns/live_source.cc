@@ -19,6 +19,7 @@
 
 #include "dns/dns_name_text.h"
 #include "dns/response_parser.h"
+#include "dns/rtt_estimate.h"
 
 namespace mv {
 namespace {
@@ -33,6 +34,7 @@ struct Request {
   uint32_t chain_ttl = UINT32_MAX;
   int requeries = 0;
   uint64_t window_id = 0;  // its place in the --dns-concurrency window (Loop::counting_)
+  std::chrono::steady_clock::time_point started;  // when its current query was sent
   Group* group = nullptr;
   LiveDnsSource::Loop* loop = nullptr;
 };
@@ -200,7 +202,9 @@ class LiveDnsSource::Loop {
         std::lock_guard<std::mutex> lock(mu_);
         if (stopping_) break;
         AgeWindow();
-        while (counted_ + starting.size() < options_.max_in_flight && !queue_.empty()) {
+        while (counted_ + starting.size() < options_.max_in_flight &&
+               in_flight_ + starting.size() < kMaxWindowsInFlight * options_.max_in_flight &&
+               !queue_.empty()) {
           starting.push_back(queue_.front());
           queue_.pop_front();
         }
@@ -222,7 +226,7 @@ class LiveDnsSource::Loop {
       }
       if (waiting && !window_starts_.empty()) {
         // Wake when the oldest query leaves the window, to start a queued one in its place.
-        const auto left = window_starts_.front().first + FirstTry() - Clock::now();
+        const auto left = window_starts_.front().first + AgeLimit() - Clock::now();
         const int ms = static_cast<int>(
             std::max<int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(left).count()));
         wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
@@ -269,14 +273,27 @@ class LiveDnsSource::Loop {
     return std::chrono::milliseconds(options_.timeout_ms);
   }
 
-  // A query stops counting against the window once its first try has timed out: it waits on a
-  // dead or stalled server, and holding its place through the whole timeout chain (2 s + 4 s by
-  // default) let a few hundred dead domains hold every place while live questions queued behind
-  // them (issue 15: 26 s instead of ~12 s with 5% of 5,000 sending domains dead). In such a storm
-  // up to about 1 + 2^tries - 1 windows' worth of queries can be outstanding.
+  // A query stops counting against the window once it has waited longer than the resolver's
+  // answers take (RFC 6298's RTO over the answers so far, at least kMinAge), and at the latest when
+  // its first try times out: it most likely waits on a dead or stalled server. Holding its place
+  // through the whole timeout chain (2 s + 4 s by default) let a few hundred dead domains hold
+  // every place while live questions queued behind them (issue 15: 26 s instead of ~12 s with 5%
+  // of 5,000 sending domains dead); holding it for the whole first try still cost 750 dead
+  // questions x 2 s of a 256-place window at 30 ms (16.4 s). The query itself is not cancelled: it
+  // keeps its timeouts and retries, and its answer is used if one comes. In a storm of such
+  // queries at most kMaxWindowsInFlight windows' worth are outstanding.
+  static constexpr std::chrono::milliseconds kMinAge{250};
+  static constexpr size_t kMaxWindowsInFlight = 4;
+
+  Clock::duration AgeLimit() const {
+    return rtt_.Limit(std::chrono::duration_cast<RttEstimate::Duration>(kMinAge),
+                      std::chrono::duration_cast<RttEstimate::Duration>(FirstTry()));
+  }
+
   void AgeWindow() {
     const Clock::time_point now = Clock::now();
-    while (!window_starts_.empty() && now - window_starts_.front().first >= FirstTry()) {
+    const Clock::duration limit = AgeLimit();
+    while (!window_starts_.empty() && now - window_starts_.front().first >= limit) {
       if (counting_.erase(window_starts_.front().second) > 0) --counted_;
       window_starts_.pop_front();
     }
@@ -291,7 +308,8 @@ class LiveDnsSource::Loop {
     r->window_id = next_window_id_++;
     counting_.insert(r->window_id);
     ++counted_;
-    window_starts_.emplace_back(Clock::now(), r->window_id);
+    r->started = Clock::now();
+    window_starts_.emplace_back(r->started, r->window_id);
     queries_.fetch_add(1, std::memory_order_relaxed);
     by_type_[TypeSlot(r->type)].fetch_add(1, std::memory_order_relaxed);
     ares_query(channel_, AresQueryName(r->name).c_str(), 1 /* C_IN */, static_cast<int>(r->type),
@@ -320,6 +338,9 @@ class LiveDnsSource::Loop {
     if (abuf == nullptr || alen <= 0 || status == ARES_EDESTRUCTION) {
       loop->Finish(r, AnswerFromAresStatus(status));
       return;
+    }
+    if (timeouts == 0) {
+      loop->rtt_.Add(std::chrono::duration_cast<RttEstimate::Duration>(Clock::now() - r->started));
     }
     // Asking again would bring the same bytes back, so an oversized answer is a permanent error.
     if (static_cast<size_t>(alen) > loop->options_.max_answer_bytes) {
@@ -412,6 +433,7 @@ class LiveDnsSource::Loop {
   std::unordered_set<uint64_t> counting_;  // window ids of the queries counted_
   std::deque<std::pair<Clock::time_point, uint64_t>> window_starts_;  // in start order
   std::vector<Request*> restart_;  // CNAME targets to ask once the current c-ares call returns
+  RttEstimate rtt_;                // of the answers so far (first tries)
   std::map<ares_socket_t, std::pair<bool, bool>> sockets_;  // fd -> (read, write) interest
   std::atomic<uint64_t> queries_{0}, timeouts_{0}, failures_{0};
   std::atomic<uint64_t> by_type_[6] = {};  // TypeSlot order
