@@ -185,26 +185,11 @@ class DnsCache::Impl {
   }
 
   void Prefetch(std::span<const DnsQuestion> questions) {
-    const DnsClock::TimePoint now = clock_->Now();
-    std::vector<Job> jobs;
-    std::vector<DnsQuestion> ask;
-    std::unordered_set<Key, KeyHash, KeyEqual> seen;
-    for (const DnsQuestion& q : questions) {
-      Key key = MakeKey(NormalizeDnsName(q.name), q.type);
-      if (!IsQueryableDnsName(key.name) || !seen.insert(key).second) continue;
-      Shard& shard = ShardFor(key.hash);
-      std::lock_guard<std::mutex> lock(shard.mu);
-      auto it = shard.index.find(key);
-      if (it != shard.index.end() && (it->second->flight || now < it->second->expires)) continue;
-      if (IsHeld(key.name, now)) continue;  // Lookup will answer temperror without a query
-      auto flight = std::make_shared<Flight>();
-      BeginFlightLocked(shard, key, it, flight);
-      ask.push_back({key.name, key.type});
-      jobs.push_back({&shard, std::move(key), std::move(flight)});
-    }
-    if (ask.empty()) return;
-    queries_.fetch_add(ask.size(), std::memory_order_relaxed);
-    CompleteJobs(jobs, source_->LookupMany(ask));
+    // A question another caller is asking is left to it: Lookup will wait for that flight.
+    const std::vector<Job> jobs = ClaimQueries(questions, [](Flight&) {});
+    if (jobs.empty()) return;
+    queries_.fetch_add(jobs.size(), std::memory_order_relaxed);
+    CompleteJobs(jobs, source_->LookupMany(QuestionsOf(jobs)));
   }
 
   SharedAnswer Peek(std::string_view name, DnsType type) {
@@ -230,34 +215,17 @@ class DnsCache::Impl {
   }
 
   void PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) {
-    const DnsClock::TimePoint now = clock_->Now();
     auto* countdown = new Countdown;
     countdown->done = std::move(done);
-    std::vector<Job> jobs;
-    std::vector<DnsQuestion> ask;
-    std::unordered_set<Key, KeyHash, KeyEqual> seen;
-    for (const DnsQuestion& q : questions) {
-      Key key = MakeKey(NormalizeDnsName(q.name), q.type);
-      if (!IsQueryableDnsName(key.name) || !seen.insert(key).second) continue;
-      Shard& shard = ShardFor(key.hash);
-      std::lock_guard<std::mutex> lock(shard.mu);
-      auto it = shard.index.find(key);
-      if (it != shard.index.end() && it->second->flight) {
-        // Another batch asked first: wait for its answer instead of asking again.
-        countdown->Add();
-        it->second->flight->callbacks.push_back([countdown] { countdown->Release(); });
-        continue;
-      }
-      if (it != shard.index.end() && now < it->second->expires) continue;
-      if (IsHeld(key.name, now)) continue;
-      auto flight = std::make_shared<Flight>();
-      BeginFlightLocked(shard, key, it, flight);
-      ask.push_back({key.name, key.type});
-      jobs.push_back({&shard, std::move(key), std::move(flight)});
-    }
-    if (!ask.empty()) {
-      queries_.fetch_add(ask.size(), std::memory_order_relaxed);
+    std::vector<Job> jobs = ClaimQueries(questions, [countdown](Flight& flight) {
+      // Another batch asked first: wait for its answer instead of asking again.
       countdown->Add();
+      flight.callbacks.push_back([countdown] { countdown->Release(); });
+    });
+    if (!jobs.empty()) {
+      queries_.fetch_add(jobs.size(), std::memory_order_relaxed);
+      countdown->Add();
+      std::vector<DnsQuestion> ask = QuestionsOf(jobs);
       source_->LookupManyAsync(std::move(ask), [this, jobs = std::move(jobs),
                                                 countdown](std::vector<DnsAnswer> answers) {
         CompleteJobs(jobs, std::move(answers));
@@ -297,6 +265,41 @@ class DnsCache::Impl {
     Key key;
     std::shared_ptr<Flight> flight;
   };
+
+  // The questions of a prefetch that need a query, each marked in flight: every queryable
+  // question (once per call) without a fresh entry, a flight or a hold. For one already in
+  // flight, `in_flight` is called with that flight under its shard's lock. A held domain needs
+  // no query: Lookup will answer temperror at once.
+  template <typename InFlight>
+  std::vector<Job> ClaimQueries(std::span<const DnsQuestion> questions, InFlight&& in_flight) {
+    const DnsClock::TimePoint now = clock_->Now();
+    std::vector<Job> jobs;
+    std::unordered_set<Key, KeyHash, KeyEqual> seen;
+    for (const DnsQuestion& q : questions) {
+      Key key = MakeKey(NormalizeDnsName(q.name), q.type);
+      if (!IsQueryableDnsName(key.name) || !seen.insert(key).second) continue;
+      Shard& shard = ShardFor(key.hash);
+      std::lock_guard<std::mutex> lock(shard.mu);
+      auto it = shard.index.find(key);
+      if (it != shard.index.end() && it->second->flight) {
+        in_flight(*it->second->flight);
+        continue;
+      }
+      if (it != shard.index.end() && now < it->second->expires) continue;
+      if (IsHeld(key.name, now)) continue;
+      auto flight = std::make_shared<Flight>();
+      BeginFlightLocked(shard, key, it, flight);
+      jobs.push_back({&shard, std::move(key), std::move(flight)});
+    }
+    return jobs;
+  }
+
+  static std::vector<DnsQuestion> QuestionsOf(const std::vector<Job>& jobs) {
+    std::vector<DnsQuestion> ask;
+    ask.reserve(jobs.size());
+    for (const Job& job : jobs) ask.push_back({job.key.name, job.key.type});
+    return ask;
+  }
 
   void CompleteJobs(const std::vector<Job>& jobs, std::vector<DnsAnswer> answers) {
     for (size_t i = 0; i < jobs.size(); ++i) {
