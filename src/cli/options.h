@@ -54,7 +54,7 @@ struct Options {
   std::vector<std::string> receivers;  // --receiver: the archive owner's MX host patterns
   // Hostile-input limits (docs/SECURITY.md); each default is the module's own.
   size_t max_message_size = size_t{256} << 20;    // --max-message-size
-  size_t max_inflight_bytes = size_t{64} << 20;   // --max-inflight-bytes (pipeline ByteBudget)
+  size_t max_inflight_bytes = size_t{64} << 20;   // --max-inflight-bytes (pipeline ReadAheadBudget)
   MboxVariant mbox_variant = MboxVariant::kAuto;  // --mbox-format
   bool map_files = true;                          // --no-mmap
   HeaderLimits header_limits;                     // --max-header-bytes, --max-header-fields

@@ -189,6 +189,7 @@ int RunScan(const Options& given) {
   pipeline_options.prefetch = options.dns.zone_files.empty() || !options.dns.record_file.empty();
   pipeline_options.header_limits = options.header_limits;
   pipeline_options.max_bytes = options.max_inflight_bytes;
+  pipeline_options.parked_stale_after = std::chrono::milliseconds(options.dns.live.timeout_ms / 2);
   Pipeline pipeline(pipeline_options, &(*dns)->resolver());
   if (const MessageCheck* hash = (*evidence)->hash_check()) pipeline.AddCheck(hash);
   KeyTrust key_trust;

@@ -11,7 +11,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "archive/mapped_window.h"
-#include "pipeline/byte_budget.h"
+#include "pipeline/read_ahead_budget.h"
 #include "report/json_lines.h"
 
 namespace mv {
@@ -28,7 +28,7 @@ struct Pipeline::Batch {
   std::vector<ParsedMessage> messages;
   std::vector<MessageRecord> records;  // records[i] belongs to messages[i]
   std::string formatted;
-  size_t bytes = 0;  // of the messages, as taken from the ByteBudget
+  size_t bytes = 0;  // of the messages, as taken from the ReadAheadBudget
 };
 
 Pipeline::Pipeline(PipelineOptions options, DnsResolver* resolver)
@@ -95,9 +95,11 @@ void Pipeline::AwaitAnswers(std::vector<DnsQuestion>* questions) {
   dns_rounds_.fetch_add(1, std::memory_order_relaxed);
   // The task is parked, not the thread: it goes on with other batches until the last answer
   // (arriving on the DNS event-loop thread) resumes this one.
+  const uint64_t ticket = budget_->Park();
   tbb::task::suspend([this, questions](tbb::task::suspend_point tag) {
     resolver_->PrefetchAsync(*questions, [tag] { tbb::task::resume(tag); });
   });
+  budget_->Unpark(ticket);
 }
 
 void Pipeline::Verify(Batch* batch) const {
@@ -129,7 +131,9 @@ Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
   const size_t live = options_.max_live_batches > 0 ? options_.max_live_batches
                       : waits_for_dns               ? kLiveDnsBatches
                                                     : 2 * static_cast<size_t>(threads) + 2;
-  ByteBudget budget(options_.max_bytes);
+  ReadAheadBudget budget({.bytes = options_.max_bytes,
+                          .batches = waits_for_dns ? options_.counted_dns_batches : 0,
+                          .stale_after = options_.parked_stale_after});
   budget_ = &budget;
   dns_rounds_ = 0;
   dns_waits_ = 0;

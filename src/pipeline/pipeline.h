@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <span>
@@ -25,7 +26,7 @@
 
 namespace mv {
 
-class ByteBudget;
+class ReadAheadBudget;
 
 // Produces the next message in input order; returns false when there are no more.
 using MessageSource = std::function<bool(RawMessage*)>;
@@ -50,11 +51,17 @@ struct PipelineOptions {
   int threads = 0;                // worker threads; 0 means one per core
   size_t batch_messages = 64;     // a batch ends after this many messages ...
   size_t batch_bytes = 4u << 20;  // ... or once it holds this many message bytes
-  // Batches in flight; 0 means 2 per thread plus 2, or kLiveDnsBatches with `prefetch`, where
-  // most of them are parked waiting for DNS (and `max_bytes` is the bound that matters).
+  // Batches in flight (TBB's tokens); 0 means 2 per thread plus 2, or kLiveDnsBatches with
+  // `prefetch`, where most of them are parked waiting for DNS and the ReadAheadBudget bounds them.
   size_t max_live_batches = 0;
-  // Message bytes held between reading and the end of verify (ByteBudget); 0: no bound.
+  // Message bytes held between reading and the end of verify (ReadAheadBudget); 0: no bound.
   size_t max_bytes = 64u << 20;
+  // With `prefetch`: batches in flight that the reader counts, where a batch parked on DNS for
+  // longer than `parked_stale_after` no longer counts (ReadAheadBudget says why). A round trip
+  // is far shorter, but a round also waits for a place in the DNS window: the scan sets half the
+  // DNS first try (1 s by default), past which the batch most likely waits on a timeout.
+  size_t counted_dns_batches = 64;
+  std::chrono::milliseconds parked_stale_after{1000};
   // Fetch each batch's DNS questions before verifying it, round after round (follow-ups), with
   // the batch's task suspended while it waits so that the threads verify other batches. Worth it
   // when answers come from the network; when every answer is in memory (a zone snapshot) it only
@@ -84,7 +91,7 @@ class Pipeline {
   struct Stats {
     uint64_t dns_rounds = 0;  // PrefetchAsync calls (one per round per batch that needed one)
     uint64_t dns_waits = 0;   // batches that waited for DNS at least once
-    size_t peak_bytes = 0;    // ByteBudget's peak
+    size_t peak_bytes = 0;    // ReadAheadBudget's peak of bytes
   };
   Stats stats() const { return stats_; }
 
@@ -101,7 +108,7 @@ class Pipeline {
   std::vector<const MessageCheck*> checks_;
   RecordFormatter formatter_;
   Stats stats_;
-  ByteBudget* budget_ = nullptr;  // during Run
+  ReadAheadBudget* budget_ = nullptr;  // during Run
   std::atomic<uint64_t> dns_rounds_{0}, dns_waits_{0};
 };
 
