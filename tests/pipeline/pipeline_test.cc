@@ -307,6 +307,101 @@ TEST(Pipeline, MemoryIsBoundedByLiveBatches) {
   EXPECT_LE(counter.peak.load(), 3 * 8);
 }
 
+TEST(Pipeline, LiveDnsReadAheadIsBoundedByCountedBatches) {
+  // 512 tokens, but only counted_dns_batches batches are read ahead while none waits long.
+  BufferCounter counter;
+  TestArchive archive(2000, &counter);
+  RecordingResolver resolver;
+  DomainCheck check(&resolver);
+  CollectingSink sink;
+  PipelineOptions options;
+  options.threads = 4;
+  options.batch_messages = 8;
+  options.counted_dns_batches = 3;
+  Pipeline pipeline(options, &resolver);
+  pipeline.AddCheck(&check);
+  ASSERT_TRUE(pipeline.Run(archive.Source(), &sink).ok());
+  EXPECT_EQ(sink.records.size(), 2001u);
+  EXPECT_EQ(counter.live.load(), 0);
+  EXPECT_LE(counter.peak.load(), 3 * 8);
+}
+
+// Answers at once, except the first `stalled` PrefetchAsync calls, which wait until Release(): a
+// server that does not answer, for the batches that asked first.
+class StallingResolver : public DnsResolver {
+ public:
+  explicit StallingResolver(int stalled) : stalled_(stalled) {}
+  DnsAnswer Lookup(std::string_view, DnsType) override { return DnsAnswer(); }
+  void PrefetchAsync(std::span<const DnsQuestion>, std::function<void()> done) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stalled_ > 0) {
+        --stalled_;
+        held_.push_back(std::move(done));
+        return;
+      }
+    }
+    done();
+  }
+  void Release() {
+    std::vector<std::function<void()>> held;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held.swap(held_);
+    }
+    for (auto& done : held) done();
+  }
+
+ private:
+  std::mutex mu_;
+  int stalled_;
+  std::vector<std::function<void()>> held_;
+};
+
+class CountingCheck : public MessageCheck {
+ public:
+  void CollectQuestions(const ParsedMessage& msg, std::vector<DnsQuestion>* out) const override {
+    out->push_back({DomainCheck::Question(msg), DnsType::kTxt});
+  }
+  void Run(const ParsedMessage&, MessageRecord*) const override { ++runs; }
+  mutable std::atomic<int> runs{0};
+};
+
+TEST(Pipeline, BatchesStuckOnADeadServerStopCountingSoTheRestIsVerified) {
+  // The first two batches wait "forever"; only two batches are counted. Once they have been
+  // parked past parked_stale_after the reader goes on, and later batches are verified while the
+  // first two still wait. Without that the reader would wait for them, and nothing would run.
+  StallingResolver resolver(2);
+  CountingCheck check;
+  TestArchive archive(400);
+  CollectingSink sink;
+  PipelineOptions options;
+  options.threads = 2;
+  options.batch_messages = 10;
+  options.counted_dns_batches = 2;
+  options.parked_stale_after = std::chrono::milliseconds(50);
+  Pipeline pipeline(options, &resolver);
+  pipeline.AddCheck(&check);
+  Status status;
+  std::thread run([&] { status = pipeline.Run(archive.Source(), &sink); });
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (check.runs < 100 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const int verified_while_stuck = check.runs;
+  resolver.Release();
+  run.join();
+  EXPECT_GE(verified_while_stuck, 100);
+  ASSERT_TRUE(status.ok()) << status.message();
+  ASSERT_EQ(sink.records.size(), 401u);  // in input order all the same
+  uint64_t expected = 0;
+  for (const MessageRecord& r : sink.records) {
+    if (r.provenance.source != "test.mbox") continue;  // the unreadable input's record
+    EXPECT_EQ(r.provenance.index, expected++);
+  }
+  EXPECT_EQ(expected, 400u);
+}
+
 TEST(Pipeline, SinkErrorStopsTheRun) {
   TestArchive archive(10000);
   CollectingSink sink;
