@@ -81,34 +81,42 @@ TEST(ReadAheadBudget, ZeroMeansNoBound) {
   EXPECT_TRUE(went_on);
 }
 
-TEST(ReadAheadBudget, ReaderWaitsWhileEnoughBatchesAreCountedAndGoesOnWhenOneIsDone) {
-  ReadAheadBudget budget({.bytes = 1000, .batches = 2, .stale_after = milliseconds(60'000)});
-  budget.Take(10);
-  budget.Take(10);
-  tbb::task_arena arena(2, 0);
+// Two batches of 10 bytes taken from a budget that counts two batches, and a reader waiting.
+struct TwoBatchesCounted {
+  explicit TwoBatchesCounted(milliseconds stale_after)
+      : budget({.bytes = 1000, .batches = 2, .stale_after = stale_after}) {
+    budget.Take(10);
+    budget.Take(10);
+    StartReader(&budget, &arena, &group, &went_on);
+  }
+  ReadAheadBudget budget;
+  tbb::task_arena arena{2, 0};
   tbb::task_group group;
   std::atomic<bool> went_on{false};
-  StartReader(&budget, &arena, &group, &went_on);
+};
+
+TEST(ReadAheadBudget, ReaderWaitsWhileEnoughBatchesAreCountedAndGoesOnWhenOneIsDone) {
+  TwoBatchesCounted t(milliseconds(60'000));
+  ReadAheadBudget& budget = t.budget;
+  std::atomic<bool>& went_on = t.went_on;
   // A batch that parks for a round trip still counts: the reader waits on.
   const uint64_t ticket = budget.Park();
   EXPECT_FALSE(WaitFor(went_on, milliseconds(100)));
   budget.Unpark(ticket);
   EXPECT_EQ(budget.batches(), 2u);
   budget.Give(10);
-  arena.execute([&] { group.wait(); });
+  t.arena.execute([&] { t.group.wait(); });
   EXPECT_TRUE(went_on);
   EXPECT_EQ(budget.batches(), 1u);
   EXPECT_EQ(budget.in_use(), 10u);
 }
 
 TEST(ReadAheadBudget, ABatchParkedPastStaleAfterStopsCountingUntilItIsBack) {
-  ReadAheadBudget budget({.bytes = 1000, .batches = 2, .stale_after = milliseconds(150)});
-  budget.Take(10);
-  budget.Take(10);
-  tbb::task_arena arena(2, 0);
-  tbb::task_group group;
-  std::atomic<bool> went_on{false};
-  StartReader(&budget, &arena, &group, &went_on);
+  TwoBatchesCounted t(milliseconds(150));
+  ReadAheadBudget& budget = t.budget;
+  tbb::task_arena& arena = t.arena;
+  tbb::task_group& group = t.group;
+  std::atomic<bool>& went_on = t.went_on;
   const auto parked = Clock::now();
   const uint64_t ticket = budget.Park();  // waits on a dead server, say
   // Not before stale_after, and soon after it, the reader goes on past that batch.
