@@ -126,6 +126,8 @@ bool IsFailure(const DnsAnswer& a) {
 
 class DnsCache::Impl {
  public:
+  DnsResolver* source() const { return source_; }
+
   Impl(DnsResolver* source, DnsCacheOptions options)
       : source_(source),
         options_(options),
@@ -449,6 +451,10 @@ std::shared_ptr<const DnsAnswer> DnsCache::Peek(std::string_view name, DnsType t
 
 void DnsCache::PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) {
   impl_->PrefetchAsync(questions, std::move(done));
+}
+
+size_t DnsCache::QueuedQuestions() const {
+  return impl_->source()->QueuedQuestions();
 }
 
 std::vector<DnsAnswer> DnsCache::LookupMany(std::span<const DnsQuestion> questions) {

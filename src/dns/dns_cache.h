@@ -59,6 +59,7 @@ class DnsCache : public DnsResolver {
   // Prefetch without a waiting thread: questions in flight for another batch are waited for
   // through a callback, the rest go to the source's LookupManyAsync.
   void PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) override;
+  size_t QueuedQuestions() const override;
 
   DnsStats stats() const;
 

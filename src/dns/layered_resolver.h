@@ -20,6 +20,7 @@ class LayeredResolver : public DnsResolver {
   // waiting.
   void LookupManyAsync(std::vector<DnsQuestion> questions,
                        std::function<void(std::vector<DnsAnswer>)> done) override;
+  size_t QueuedQuestions() const override { return next_->QueuedQuestions(); }
 
  private:
   DnsResolver* first_;

@@ -166,6 +166,11 @@ class LiveDnsSource::Loop {
     Wake();
   }
 
+  size_t Queued() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return queue_.size();
+  }
+
   LiveDnsStats stats() const {
     auto load = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
     LiveDnsStats s;
@@ -423,7 +428,7 @@ class LiveDnsSource::Loop {
   ares_channel channel_ = nullptr;
   int wake_fd_ = -1;
   std::thread thread_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::deque<Request*> queue_;  // guarded by mu_
   bool stopping_ = false;       // guarded by mu_
   // Owned by the loop thread:
@@ -504,6 +509,10 @@ void LiveDnsSource::LookupManyAsync(std::vector<DnsQuestion> questions,
   // Set before submitting: from then on only the loop thread touches the group.
   group->remaining = submit.size();
   loop_->Submit(submit);
+}
+
+size_t LiveDnsSource::QueuedQuestions() const {
+  return loop_->Queued();
 }
 
 LiveDnsStats LiveDnsSource::stats() const {

@@ -74,6 +74,8 @@ class LiveDnsSource : public DnsResolver {
   void LookupManyAsync(std::vector<DnsQuestion> questions,
                        std::function<void(std::vector<DnsAnswer>)> done) override;
 
+  size_t QueuedQuestions() const override;
+
   LiveDnsStats stats() const;
 
   class Loop;  // the event-loop thread and the c-ares channel (live_source.cc)

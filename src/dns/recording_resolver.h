@@ -41,6 +41,7 @@ class RecordingResolver : public DnsResolver {
   void PrefetchAsync(std::span<const DnsQuestion> questions, std::function<void()> done) override {
     inner_->PrefetchAsync(questions, std::move(done));
   }
+  size_t QueuedQuestions() const override { return inner_->QueuedQuestions(); }
 
   // The snapshot text as Flush would write it.
   Result<std::string> Render() const;

@@ -62,6 +62,12 @@ class DnsResolver {
     done();
   }
 
+  // Questions asked of this resolver that wait for a place in its window of queries in flight
+  // (live DNS); 0 for one that answers without a network. The pipeline reads no further ahead
+  // while there are any: a new batch's questions would queue ahead of the follow-up rounds of the
+  // batches before it, which then finish late (bench/README.md, session 7).
+  virtual size_t QueuedQuestions() const { return 0; }
+
   // LookupMany without waiting: `done` receives answer i for question i, on any thread. Sources
   // with queries in flight on an event loop (live DNS) override it; the default answers here.
   virtual void LookupManyAsync(std::vector<DnsQuestion> questions,

@@ -133,7 +133,11 @@ Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
                                                     : 2 * static_cast<size_t>(threads) + 2;
   ReadAheadBudget budget({.bytes = options_.max_bytes,
                           .batches = waits_for_dns ? options_.counted_dns_batches : 0,
-                          .stale_after = options_.parked_stale_after});
+                          .stale_after = options_.parked_stale_after,
+                          .dns_backlog = waits_for_dns ? std::function<bool()>([this] {
+                            return resolver_->QueuedQuestions() > 0;
+                          })
+                                                       : nullptr});
   budget_ = &budget;
   dns_rounds_ = 0;
   dns_waits_ = 0;

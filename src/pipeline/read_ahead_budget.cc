@@ -31,6 +31,7 @@ void ReadAheadBudget::WaitForRoom() {
       return;
     }
     waiter_ = tag;
+    if (limits_.dns_backlog) watch_cv_.notify_one();  // the watchdog polls the backlog for it
   });
 }
 
@@ -67,20 +68,29 @@ void ReadAheadBudget::Give(size_t bytes) {
 
 void ReadAheadBudget::Watch() {
   std::unique_lock<std::mutex> lock(mu_);
+  using Clock = std::chrono::steady_clock;
   while (!stopping_) {
-    if (fresh_parked_.empty()) {
+    // A backlog goes away without telling anyone: poll for it while the reader waits.
+    const bool poll = waiter_ && limits_.dns_backlog;
+    if (poll) ResumeIfRoom(&lock);
+    const Clock::time_point now = Clock::now();
+    Clock::time_point wake = poll ? now + kBacklogPoll : Clock::time_point::max();
+    if (!fresh_parked_.empty()) {
+      const auto oldest = fresh_parked_.begin();
+      const auto stale_at = oldest->second + limits_.stale_after;
+      if (now >= stale_at) {
+        fresh_parked_.erase(oldest);
+        counted_ -= std::min<size_t>(1, counted_);
+        ResumeIfRoom(&lock);
+        continue;
+      }
+      wake = std::min(wake, stale_at);
+    }
+    if (wake == Clock::time_point::max()) {
       watch_cv_.wait(lock);
-      continue;
+    } else {
+      watch_cv_.wait_until(lock, wake);
     }
-    const auto oldest = fresh_parked_.begin();
-    const auto stale_at = oldest->second + limits_.stale_after;
-    if (std::chrono::steady_clock::now() < stale_at) {
-      watch_cv_.wait_until(lock, stale_at);
-      continue;
-    }
-    fresh_parked_.erase(oldest);
-    counted_ -= std::min<size_t>(1, counted_);
-    ResumeIfRoom(&lock);
   }
 }
 

@@ -1,8 +1,8 @@
 // ReadAheadBudget on its own: the reader's task is parked (holding no thread) while the bytes are
-// spent or enough batches are counted, and goes on exactly when bytes are given back, a batch is
-// done, or a parked batch has waited long enough to stop counting. The end-to-end cases, a stalled
-// DNS server behind the pipeline and dead domains among live ones, are e2e_live_dns_stalled_budget
-// and e2e_dns_window_dead (tests/e2e/CMakeLists.txt).
+// spent, enough batches are counted or DNS has questions queued, and goes on exactly when bytes
+// are given back, a batch is done, a parked batch has waited long enough to stop counting, or the
+// queue is empty. The end-to-end cases, a stalled DNS server behind the pipeline and dead domains
+// among live ones, are e2e_live_dns_stalled_budget and e2e_dns_window_dead (tests/e2e/).
 #include "pipeline/read_ahead_budget.h"
 
 #include <gtest/gtest.h>
@@ -138,6 +138,23 @@ TEST(ReadAheadBudget, ABatchParkedPastStaleAfterStopsCountingUntilItIsBack) {
   arena.execute([&] { group.wait(); });
   EXPECT_TRUE(went_on);
   EXPECT_EQ(budget.batches(), 1u);
+}
+
+TEST(ReadAheadBudget, ReaderWaitsWhileDnsHasQuestionsQueuedAndGoesOnOnceTheyAreSent) {
+  std::atomic<bool> backlog{true};
+  ReadAheadBudget budget({.bytes = 1000,
+                          .batches = 10,
+                          .stale_after = milliseconds(60'000),
+                          .dns_backlog = [&backlog] { return backlog.load(); }});
+  tbb::task_arena arena(2, 0);
+  tbb::task_group group;
+  std::atomic<bool> went_on{false};
+  StartReader(&budget, &arena, &group, &went_on);
+  EXPECT_FALSE(WaitFor(went_on, milliseconds(100)));
+  backlog = false;  // nothing tells the budget: its watchdog notices
+  EXPECT_TRUE(WaitFor(went_on, milliseconds(5'000)));
+  arena.execute([&] { group.wait(); });
+  EXPECT_TRUE(went_on);
 }
 
 }  // namespace
