@@ -131,13 +131,13 @@ Status Pipeline::Run(const MessageSource& source, BatchSink* sink) {
   const size_t live = options_.max_live_batches > 0 ? options_.max_live_batches
                       : waits_for_dns               ? kLiveDnsBatches
                                                     : 2 * static_cast<size_t>(threads) + 2;
-  ReadAheadBudget budget({.bytes = options_.max_bytes,
-                          .batches = waits_for_dns ? options_.counted_dns_batches : 0,
-                          .stale_after = options_.parked_stale_after,
-                          .dns_backlog = waits_for_dns ? std::function<bool()>([this] {
-                            return resolver_->QueuedQuestions() > 0;
-                          })
-                                                       : nullptr});
+  ReadAheadBudget::Limits limits{.bytes = options_.max_bytes};
+  if (waits_for_dns) {
+    limits.batches = options_.counted_dns_batches;
+    limits.stale_after = options_.parked_stale_after;
+    limits.dns_backlog = [this] { return resolver_->QueuedQuestions() > 0; };
+  }
+  ReadAheadBudget budget(std::move(limits));
   budget_ = &budget;
   dns_rounds_ = 0;
   dns_waits_ = 0;

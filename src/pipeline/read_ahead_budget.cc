@@ -5,7 +5,8 @@
 namespace mv {
 
 ReadAheadBudget::ReadAheadBudget(Limits limits) : limits_(limits) {
-  if (limits_.batches > 0) watchdog_ = std::thread([this] { Watch(); });
+  // Stale batches and the DNS backlog change without a call to tell the reader: the watchdog does.
+  if (limits_.batches > 0 || limits_.dns_backlog) watchdog_ = std::thread([this] { Watch(); });
 }
 
 ReadAheadBudget::~ReadAheadBudget() {

@@ -45,10 +45,10 @@ class ReadAheadBudget {
  public:
   struct Limits {
     size_t bytes = 0;    // message bytes held; 0: no bound
-    size_t batches = 0;  // batches counted (see above); 0: no bound, and no watchdog thread
+    size_t batches = 0;  // batches counted (see above); 0: no bound
     std::chrono::milliseconds stale_after{1000};
     // True while the DNS resolver has questions queued for its window: the reader then waits
-    // (polled by the watchdog, so only with `batches`). Null: never.
+    // (the watchdog polls it). Null: never.
     std::function<bool()> dns_backlog = nullptr;
   };
   explicit ReadAheadBudget(Limits limits);
